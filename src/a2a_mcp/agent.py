@@ -21,7 +21,9 @@ class Progress(Protocol):
     ) -> None: ...
 
 
-async def no_progress(fraction: float, message: str = "", data: dict[str, Any] | None = None) -> None:
+async def no_progress(
+    fraction: float, message: str = "", data: dict[str, Any] | None = None
+) -> None:
     """A Progress that drops every report."""
 
 

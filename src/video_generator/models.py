@@ -1,0 +1,399 @@
+"""Domain models that cross agent boundaries: brief, script, storyboard, timing, cuts, package."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Model(BaseModel):
+    """Base for every domain model: strict about unknown fields so typos surface early."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Tone(StrEnum):
+    UPBEAT = "upbeat"
+    ENERGETIC = "energetic"
+    CALM = "calm"
+    PROFESSIONAL = "professional"
+    PLAYFUL = "playful"
+    INSPIRATIONAL = "inspirational"
+    DRAMATIC = "dramatic"
+    HUMOROUS = "humorous"
+    WARM = "warm"
+    SERIOUS = "serious"
+
+
+class Style(StrEnum):
+    EDUCATIONAL = "educational"
+    VIRAL = "viral"
+    STORY = "story"
+    TUTORIAL = "tutorial"
+    PROMOTIONAL = "promotional"
+    LISTICLE = "listicle"
+
+
+# ---------------------------------------------------------------- brief
+
+
+class Brief(Model):
+    """What the user asked for, read from their words; `assumed` names the defaulted fields."""
+
+    text: str = Field(description="The brief exactly as the user gave it.")
+    topic: str = Field(min_length=1)
+    audience: str = Field(description="Who the video is for, e.g. 'busy parents'.")
+    tone: Tone
+    style: Style
+    platforms: list[str] = Field(min_length=1, description="Platform ids from the registry.")
+    duration_s: float = Field(gt=0, description="Target length in seconds.")
+    language: str = Field(default="en", description="BCP-47 language code.")
+    key_points: list[str] = Field(default_factory=list)
+    call_to_action: str | None = None
+    assumed: list[str] = Field(
+        default_factory=list, description="Fields filled with defaults, not read from the brief."
+    )
+
+
+# ---------------------------------------------------------------- script
+
+
+class SegmentType(StrEnum):
+    HOOK = "hook"
+    INTRO = "intro"
+    POINT = "point"
+    STORY = "story"
+    DEMO = "demo"
+    PROOF = "proof"
+    RECAP = "recap"
+    CTA = "cta"
+
+
+class Hook(Model):
+    text: str
+    pattern: str = Field(description="Hook pattern id from the template library, e.g. 'question'.")
+    template_id: str | None = None
+
+
+class Segment(Model):
+    """One beat of the script; shot_count fixes how many shots it is cut into (pacing)."""
+
+    id: str = Field(description="Stable id, e.g. 'seg-01'.")
+    type: SegmentType
+    narration: str
+    on_screen_text: str = ""
+    word_count: int = Field(ge=0)
+    estimated_s: float = Field(ge=0)
+    shot_count: int = Field(ge=1, description="Shots this segment is cut into.")
+    optional: bool = Field(default=False, description="May be dropped to fit a short platform.")
+    key_point: str | None = Field(default=None, description="The brief's key point it covers.")
+
+
+class Script(Model):
+    title: str
+    language: str = "en"
+    hook: Hook
+    segments: list[Segment] = Field(min_length=1)
+    call_to_action: str
+    hashtags: list[str] = Field(default_factory=list)
+    words_per_minute: float = Field(gt=0)
+    total_words: int = Field(ge=0)
+    estimated_s: float = Field(ge=0)
+    template_ids: list[str] = Field(default_factory=list, description="Templates used.")
+
+
+# ---------------------------------------------------------------- storyboard
+
+
+class ShotType(StrEnum):
+    EXTREME_WIDE = "extreme_wide"
+    WIDE = "wide"
+    MEDIUM = "medium"
+    CLOSE_UP = "close_up"
+    EXTREME_CLOSE_UP = "extreme_close_up"
+    OVER_THE_SHOULDER = "over_the_shoulder"
+    POV = "pov"
+    OVERHEAD = "overhead"
+    INSERT = "insert"
+    TEXT_CARD = "text_card"
+
+
+class CameraMovement(StrEnum):
+    STATIC = "static"
+    PUSH_IN = "push_in"
+    PULL_OUT = "pull_out"
+    PAN_LEFT = "pan_left"
+    PAN_RIGHT = "pan_right"
+    TILT_UP = "tilt_up"
+    TILT_DOWN = "tilt_down"
+    TRACKING = "tracking"
+    HANDHELD = "handheld"
+    ORBIT = "orbit"
+
+
+class Transition(StrEnum):
+    CUT = "cut"
+    CROSSFADE = "crossfade"
+    FADE_TO_BLACK = "fade_to_black"
+    WHIP_PAN = "whip_pan"
+    MATCH_CUT = "match_cut"
+    ZOOM = "zoom"
+    SLIDE = "slide"
+
+
+class GenerationPrompts(Model):
+    """Prompts a text-to-video model can use for one shot."""
+
+    prompt: str
+    motion_prompt: str
+    negative_prompt: str
+
+
+class Shot(Model):
+    id: str = Field(description="Stable id, e.g. 'seg-02-sh1'; matches TimedShot.shot_id.")
+    segment_id: str
+    type: ShotType
+    camera_movement: CameraMovement
+    composition: str = Field(description="Composition id, e.g. 'rule_of_thirds'.")
+    subject: str
+    visual_description: str
+    on_screen_text: str = ""
+    transition: Transition = Field(description="Transition into the next shot.")
+    mood: str
+    palette: list[str] = Field(min_length=1, description="Hex colours, e.g. '#ffb703'.")
+    prompts: GenerationPrompts
+
+
+class Scene(Model):
+    id: str = Field(description="e.g. 'scene-01'.")
+    segment_id: str
+    title: str
+    mood: str
+    palette: list[str] = Field(min_length=1)
+    shots: list[Shot] = Field(min_length=1)
+
+
+class Storyboard(Model):
+    title: str
+    style: Style
+    scenes: list[Scene] = Field(min_length=1)
+
+    def shots(self) -> list[Shot]:
+        return [shot for scene in self.scenes for shot in scene.shots]
+
+
+# ---------------------------------------------------------------- timing
+
+
+class TimedSegment(Model):
+    segment_id: str
+    start_s: float = Field(ge=0)
+    end_s: float = Field(ge=0)
+
+
+class TimedShot(Model):
+    shot_id: str
+    segment_id: str
+    start_s: float = Field(ge=0)
+    end_s: float = Field(ge=0)
+
+
+class CaptionCue(Model):
+    index: int = Field(ge=1)
+    start_s: float = Field(ge=0)
+    end_s: float = Field(ge=0)
+    lines: list[str] = Field(min_length=1, max_length=2)
+    segment_id: str | None = None
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+class BeatGrid(Model):
+    bpm: float = Field(gt=0)
+    offset_s: float = Field(default=0.0, ge=0)
+    beats_s: list[float] = Field(default_factory=list)
+
+
+class TimingPlan(Model):
+    words_per_minute: float = Field(gt=0)
+    pause_s: float = Field(ge=0, description="Pause after each segment's narration.")
+    segments: list[TimedSegment]
+    shots: list[TimedShot]
+    captions: list[CaptionCue]
+    beat_grid: BeatGrid
+    total_s: float = Field(ge=0)
+
+
+# ---------------------------------------------------------------- platform cut
+
+
+class Resolution(Model):
+    width: int = Field(gt=0)
+    height: int = Field(gt=0)
+
+
+class SafeZone(Model):
+    """Margins in pixels that captions must stay inside of, and the box that results."""
+
+    top: int = Field(ge=0)
+    bottom: int = Field(ge=0)
+    left: int = Field(ge=0)
+    right: int = Field(ge=0)
+
+
+class Box(Model):
+    x: int = Field(ge=0)
+    y: int = Field(ge=0)
+    width: int = Field(gt=0)
+    height: int = Field(gt=0)
+
+
+class SegmentEditAction(StrEnum):
+    KEPT = "kept"
+    TIGHTENED = "tightened"
+    DROPPED = "dropped"
+
+
+class SegmentEdit(Model):
+    segment_id: str
+    action: SegmentEditAction
+    original_s: float = Field(ge=0)
+    new_s: float = Field(ge=0)
+
+
+class ExportSettings(Model):
+    container: str = "mp4"
+    video_codec: str = "h264"
+    audio_codec: str = "aac"
+    pixel_format: str = "yuv420p"
+    fps: int = 30
+    video_bitrate_kbps: int = Field(gt=0)
+    audio_bitrate_kbps: int = 128
+    audio_sample_rate: int = 48000
+
+
+class PlatformCut(Model):
+    platform: str
+    resolution: Resolution
+    aspect: str = Field(description="e.g. '9:16'.")
+    fps: int
+    duration_s: float = Field(gt=0)
+    hook_end_s: float = Field(ge=0)
+    edits: list[SegmentEdit]
+    kept_segments: list[str]
+    trimmed_segments: list[str] = Field(description="Segments tightened or dropped.")
+    segments: list[TimedSegment] = Field(description="Kept segments, re-timed for this cut.")
+    shots: list[TimedShot] = Field(description="Kept shots, re-timed for this cut.")
+    caption_safe_zone: SafeZone
+    caption_box: Box
+    captions: list[CaptionCue]
+    title: str
+    description: str
+    hashtags: list[str]
+    export: ExportSettings
+
+
+# ---------------------------------------------------------------- quality and package
+
+
+class GateResult(Model):
+    gate: str = Field(description="Gate id, e.g. 'caption_line_length'.")
+    scope: str = Field(description="'package' or a platform id.")
+    value: float
+    limit: str = Field(description="The limit as people read it, e.g. '<= 42'.")
+    unit: str
+    passed: bool
+    detail: str = ""
+
+
+class QualityReport(Model):
+    passed: bool
+    gates: list[GateResult]
+
+    def failures(self) -> list[GateResult]:
+        return [gate for gate in self.gates if not gate.passed]
+
+
+class NodeTiming(Model):
+    id: str
+    level: int
+    status: str
+    attempts: int = 0
+    started_ms: float | None = Field(default=None, description="Since the run started.")
+    ended_ms: float | None = None
+    duration_ms: float | None = None
+
+
+class RunPlan(Model):
+    """The DAG that made the package: levels and per-node timings of the run."""
+
+    workflow: str
+    mode: str
+    levels: list[list[str]]
+    nodes: list[NodeTiming]
+    critical_path: list[str]
+    makespan_ms: float
+
+
+class VideoPackage(Model):
+    version: str = "1"
+    brief: Brief
+    script: Script
+    storyboard: Storyboard
+    timing: TimingPlan
+    cuts: list[PlatformCut] = Field(min_length=1)
+    quality: QualityReport
+    plan: RunPlan | None = None
+    engine: dict[str, Any] = Field(
+        default_factory=dict, description="Engine id/version and template library version."
+    )
+
+    def cut(self, platform: str) -> PlatformCut:
+        for cut in self.cuts:
+            if cut.platform == platform:
+                return cut
+        raise KeyError(platform)
+
+
+# ---------------------------------------------------------------- skill inputs
+
+
+class ScriptRequest(Model):
+    """script_writer.write_script input."""
+
+    brief: Brief
+
+
+class StoryboardRequest(Model):
+    """scene_designer.design_storyboard input."""
+
+    brief: Brief
+    script: Script
+
+
+class TimingRequest(Model):
+    """timing_coordinator.plan_timing input."""
+
+    brief: Brief
+    script: Script
+
+
+class CutRequest(Model):
+    """platform_adapter.adapt_cut input: one platform's cut from the shared plan."""
+
+    platform: str
+    brief: Brief
+    script: Script
+    storyboard: Storyboard
+    timing: TimingPlan
+
+
+class VideoRequest(Model):
+    """orchestrator.make_video input: the brief as the user wrote it, plus run switches."""
+
+    brief: str = Field(min_length=1, max_length=4000)
+    render: bool = False

@@ -1,0 +1,46 @@
+"""The one settings object: environment variables (VG_*) with defaults, overridden by CLI flags."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+class Settings(BaseSettings):
+    """Every tunable of the system in one place; secrets are SecretStr and never logged."""
+
+    model_config = SettingsConfigDict(env_prefix="VG_", extra="ignore")
+
+    cache_url: str = "memory://"
+    log_level: str = "WARNING"
+    log_json: bool = False
+    out_dir: Path = Path("out")
+    workflow: Path = PROJECT_ROOT / "workflows" / "video_generation.yaml"
+    agents_dir: Path = PROJECT_ROOT / "agents"
+    schedule_mode: str = Field(default="eager", pattern="^(eager|levels)$")
+    max_concurrency: int = 16
+    words_per_minute: float = 150.0
+    call_timeout_s: float = 60.0
+    # TTL per cache kind, in seconds (issue: script 1 h, storyboard 1 h, timing 30 min, ...)
+    ttl_script_s: float = 3600
+    ttl_storyboard_s: float = 3600
+    ttl_timing_s: float = 1800
+    ttl_platform_cut_s: float = 3600
+    ttl_package_s: float = 86400
+    ttl_short_form_s: float = 1800  # TikTok and Reels trends move faster
+    # Optional LLM engine (OpenAI-compatible); the offline template engine is the default.
+    engine: str = Field(default="template", pattern="^(template|llm)$")
+    llm_base_url: str = "https://api.openai.com/v1"
+    llm_model: str = "gpt-4o-mini"
+    llm_api_key: SecretStr | None = Field(default=None, alias="OPENAI_API_KEY")
+    fal_key: SecretStr | None = Field(default=None, alias="FAL_KEY")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
