@@ -1,0 +1,387 @@
+"""storyboard.html: one self-contained page (inline CSS, no script, no external assets).
+
+The page is polyglot markup: valid HTML5 that is also well-formed XML, so the tests can parse it
+strictly with the standard library. Every user-derived string passes through html.escape, and
+colours reach a style attribute only after matching a hex pattern.
+"""
+
+from __future__ import annotations
+
+import re
+from html import escape
+
+from video_generator.models import PlatformCut, Scene, Shot, VideoPackage
+from video_generator.output.common import (
+    HEX_COLOUR,
+    Index,
+    clock,
+    hashtag,
+    platform_name,
+    segment_label,
+    span,
+    words,
+)
+
+_CSS = """
+:root {
+  --bg: #f6f7f9; --card: #ffffff; --ink: #1c1f24; --muted: #5d6570; --line: #e3e6eb;
+  --accent: #3456d1; --pass: #1d7a46; --fail: #b3261e; --code: #eef1f6;
+  color-scheme: light dark;
+}
+@media (prefers-color-scheme: dark) {
+  :root {
+    --bg: #121417; --card: #1b1e23; --ink: #e8eaed; --muted: #9aa3ad; --line: #2c3139;
+    --accent: #8fa8ff; --pass: #5cc98a; --fail: #ff8a80; --code: #252a31;
+  }
+}
+* { box-sizing: border-box; }
+html { -webkit-text-size-adjust: 100%; }
+body {
+  margin: 0; background: var(--bg); color: var(--ink);
+  font: 16px/1.55 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial,
+    "Noto Sans", sans-serif, "Apple Color Emoji", "Segoe UI Emoji";
+}
+.wrap { max-width: 1180px; margin: 0 auto; padding: 24px 20px 64px; }
+h1 { font-size: clamp(1.6rem, 4vw, 2.4rem); line-height: 1.15; margin: 4px 0 12px; }
+h2 { font-size: 1.3rem; margin: 40px 0 12px; }
+h3 { font-size: 1.1rem; margin: 0; }
+h4 { font-size: .78rem; text-transform: uppercase; letter-spacing: .06em; color: var(--muted);
+  margin: 14px 0 4px; }
+code { font: .85em/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
+  background: var(--code); padding: 1px 6px; border-radius: 5px; }
+.eyebrow { color: var(--muted); font-size: .9rem; margin: 0; }
+.brief { margin: 0 0 18px; padding: 12px 16px; border-left: 4px solid var(--accent);
+  background: var(--card); border-radius: 0 10px 10px 0; font-size: 1.05rem; }
+.facts { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 200px), 1fr));
+  gap: 10px; margin: 0; }
+.facts div { background: var(--card); border: 1px solid var(--line); border-radius: 10px;
+  padding: 8px 12px; }
+.facts dt { font-size: .75rem; text-transform: uppercase; letter-spacing: .06em;
+  color: var(--muted); }
+.facts dd { margin: 0; font-weight: 600; }
+.badge { display: inline-block; font-size: .75rem; font-weight: 600; padding: 2px 9px;
+  border-radius: 999px; background: var(--code); color: var(--ink); white-space: nowrap; }
+.pass { color: var(--pass); } .fail { color: var(--fail); }
+.status { margin: 16px 0 0; font-weight: 600; }
+.hook { background: var(--card); border: 1px solid var(--line); border-radius: 14px;
+  padding: 16px 20px; }
+.hook .line { font-size: 1.25rem; font-weight: 650; margin: 0 0 6px; }
+.timeline { display: flex; height: 44px; border-radius: 10px; overflow: hidden;
+  border: 1px solid var(--line); }
+.timeline a { flex-basis: 0; min-width: 3px; border-right: 1px solid rgba(255,255,255,.6);
+  display: block; }
+.timeline a:hover { opacity: .8; }
+.axis { display: flex; justify-content: space-between; color: var(--muted); font-size: .8rem;
+  margin-top: 4px; }
+.scene { background: var(--card); border: 1px solid var(--line); border-radius: 16px;
+  padding: 18px 20px; margin: 0 0 18px; box-shadow: 0 1px 2px rgba(0,0,0,.04); }
+.scene > header { display: flex; flex-wrap: wrap; align-items: center; gap: 8px 12px; }
+.num { display: inline-grid; place-items: center; width: 30px; height: 30px;
+  border-radius: 50%; background: var(--accent); color: #fff; font-weight: 700;
+  font-size: .9rem; }
+.time { color: var(--muted); font-variant-numeric: tabular-nums; font-size: .9rem; }
+.narration { font-size: 1.02rem; margin: 12px 0 6px; }
+.meta { color: var(--muted); font-size: .9rem; margin: 6px 0 0; display: flex; flex-wrap: wrap;
+  align-items: center; gap: 6px 14px; }
+.swatches { display: inline-flex; flex-wrap: wrap; gap: 4px; vertical-align: middle; }
+.swatch { display: inline-block; font: .72rem/1 ui-monospace, Menlo, Consolas, monospace;
+  padding: 5px 7px; border-radius: 6px; border: 1px solid rgba(0,0,0,.12); }
+.shots { display: grid; gap: 14px; margin-top: 16px;
+  grid-template-columns: repeat(auto-fill, minmax(min(100%, 340px), 1fr)); }
+.shot { border: 1px solid var(--line); border-radius: 12px; padding: 14px; min-width: 0; }
+.shot > header { display: flex; justify-content: space-between; gap: 8px; flex-wrap: wrap;
+  align-items: baseline; }
+.frame { height: 180px; max-width: 100%; margin: 12px auto 8px; border-radius: 8px;
+  display: flex; align-items: flex-end; justify-content: center; padding: 8px;
+  text-align: center; overflow: hidden; box-shadow: inset 0 0 0 1px rgba(0,0,0,.08); }
+.frame .caption { background: rgba(0,0,0,.68); color: #fff; border-radius: 6px;
+  padding: 3px 7px; font-weight: 700; font-size: .78rem; line-height: 1.25;
+  overflow-wrap: anywhere; max-width: 100%; }
+.frame.empty { align-items: center; }
+.frame.empty .caption { font-weight: 500; background: rgba(0,0,0,.45); }
+.fields { display: grid; grid-template-columns: auto 1fr; gap: 2px 12px; margin: 8px 0 0;
+  font-size: .9rem; }
+.fields dt { color: var(--muted); }
+.fields dd { margin: 0; overflow-wrap: anywhere; }
+.prompt { background: var(--code); border-radius: 8px; padding: 10px 12px; margin: 0;
+  font-size: .9rem; white-space: pre-wrap; overflow-wrap: anywhere; }
+details { margin-top: 8px; font-size: .9rem; }
+summary { cursor: pointer; color: var(--accent); }
+.scroll { overflow-x: auto; border: 1px solid var(--line); border-radius: 12px;
+  background: var(--card); }
+table { border-collapse: collapse; width: 100%; font-size: .9rem; }
+th, td { text-align: left; padding: 9px 12px; border-bottom: 1px solid var(--line);
+  vertical-align: top; }
+th { font-size: .75rem; text-transform: uppercase; letter-spacing: .05em; color: var(--muted);
+  white-space: nowrap; }
+tr:last-child td { border-bottom: 0; }
+td.n { font-variant-numeric: tabular-nums; white-space: nowrap; }
+tr.failed td { background: rgba(179, 38, 30, .07); }
+footer { color: var(--muted); font-size: .8rem; margin-top: 40px; }
+@media (max-width: 560px) {
+  .wrap { padding: 16px 12px 48px; }
+  .scene { padding: 14px; }
+  .frame { height: 140px; }
+}
+"""
+
+
+def e(value: object) -> str:
+    """Escape any user-derived value for text or a quoted attribute."""
+    return escape(str(value), quote=True)
+
+
+def _anchor(prefix: str, raw_id: str) -> str:
+    safe = re.sub(r"[^A-Za-z0-9_-]", "-", raw_id)
+    return safe if safe.startswith(f"{prefix}-") else f"{prefix}-{safe}"
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def _colours(palette: list[str]) -> list[str]:
+    return [c for c in palette if HEX_COLOUR.fullmatch(c)]
+
+
+def _ink_on(colour: str) -> str:
+    """Black or white text, whichever reads better on the colour (WCAG relative luminance)."""
+    hex_digits = colour.lstrip("#")
+    if len(hex_digits) == 3:
+        hex_digits = "".join(ch * 2 for ch in hex_digits)
+    channels = [int(hex_digits[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return "#000000" if luminance > 0.179 else "#ffffff"
+
+
+def _swatches(palette: list[str]) -> str:
+    chips = []
+    for colour in palette:
+        if HEX_COLOUR.fullmatch(colour):
+            style = f"background:{colour};color:{_ink_on(colour)}"
+            chips.append(f'<span class="swatch" style="{style}">{e(colour)}</span>')
+        else:
+            chips.append(f'<span class="swatch">{e(colour)}</span>')
+    return f'<span class="swatches">{"".join(chips)}</span>'
+
+
+def _fields(rows: list[tuple[str, str]]) -> str:
+    items = "".join(f'<dt>{e(name)}</dt><dd dir="auto">{e(value)}</dd>' for name, value in rows)
+    return f'<dl class="fields">{items}</dl>'
+
+
+def _frame(shot: Shot, aspect: tuple[int, int]) -> str:
+    colours = _colours(shot.palette) or ["#8a94a6"]
+    stops = ", ".join(colours) if len(colours) > 1 else f"{colours[0]}, {colours[0]}"
+    style = f"aspect-ratio:{aspect[0]} / {aspect[1]};background:linear-gradient(135deg, {stops})"
+    if shot.on_screen_text:
+        # A dark pill, like a burned-in caption: readable on any palette.
+        text = f'<span class="caption" dir="auto">{e(shot.on_screen_text)}</span>'
+        return f'<div class="frame" style="{style}">{text}</div>'
+    label = f"{words(shot.type.value)} · {words(shot.camera_movement.value)}"
+    return f'<div class="frame empty" style="{style}"><span class="caption">{e(label)}</span></div>'
+
+
+def _shot(shot: Shot, index: Index, aspect: tuple[int, int]) -> str:
+    timed = index.shot_times.get(shot.id)
+    when = span(timed.start_s, timed.end_s) if timed else "untimed"
+    prompts = shot.prompts
+    return (
+        f'<section class="shot" id="{e(_anchor("shot", shot.id))}">'
+        f'<header><code>{e(shot.id)}</code><span class="time">{e(when)}</span></header>'
+        f"{_frame(shot, aspect)}"
+        + _fields(
+            [
+                ("Shot", words(shot.type.value)),
+                ("Camera", words(shot.camera_movement.value)),
+                ("Composition", words(shot.composition)),
+                ("Transition out", words(shot.transition.value)),
+                ("Subject", shot.subject),
+                ("Mood", shot.mood),
+            ]
+            + ([("On screen", shot.on_screen_text)] if shot.on_screen_text else [])
+        )
+        + f'<p dir="auto">{e(shot.visual_description)}</p>'
+        f'<div class="meta">Palette {_swatches(shot.palette)}</div>'
+        f'<h4>Prompt</h4><p class="prompt" dir="auto">{e(prompts.prompt)}</p>'
+        "<details><summary>Motion and negative prompts</summary>"
+        f'<h4>Motion</h4><p class="prompt" dir="auto">{e(prompts.motion_prompt)}</p>'
+        f'<h4>Negative</h4><p class="prompt" dir="auto">{e(prompts.negative_prompt)}</p>'
+        "</details></section>"
+    )
+
+
+def _scene(number: int, scene: Scene, index: Index, aspect: tuple[int, int]) -> str:
+    timed = index.segment_times.get(scene.segment_id)
+    segment = index.segments.get(scene.segment_id)
+    parts = [
+        f'<article class="scene" id="{e(_anchor("scene", scene.id))}"><header>',
+        f'<span class="num">{number}</span><h3 dir="auto">{e(scene.title)}</h3>',
+    ]
+    if segment:
+        parts.append(f'<span class="badge">{e(segment_label(segment.type.value))}</span>')
+    if timed:
+        parts.append(f'<span class="time">{e(span(timed.start_s, timed.end_s))}</span>')
+    parts.append("</header>")
+    if segment:
+        parts.append(f'<p class="narration" dir="auto">{e(segment.narration)}</p>')
+    meta = [
+        f"<span><code>{e(scene.id)}</code> · <code>{e(scene.segment_id)}</code></span>",
+        f'<span dir="auto">Mood: {e(scene.mood)}</span>',
+        f"<span>Palette {_swatches(scene.palette)}</span>",
+    ]
+    if segment and segment.on_screen_text:
+        text = e(segment.on_screen_text)
+        meta.append(f'<span dir="auto">On screen: <strong>{text}</strong></span>')
+    parts.append(f'<div class="meta">{"".join(meta)}</div>')
+    parts.append('<div class="shots">')
+    parts += [_shot(shot, index, aspect) for shot in scene.shots]
+    parts.append("</div></article>")
+    return "".join(parts)
+
+
+def _timeline(pkg: VideoPackage, index: Index) -> str:
+    links = []
+    for shot in pkg.storyboard.shots():
+        timed = index.shot_times.get(shot.id)
+        if timed is None or timed.end_s <= timed.start_s:
+            continue
+        colours = _colours(shot.palette) or ["#8a94a6"]
+        style = f"flex-grow:{timed.end_s - timed.start_s:.3f};background:{colours[0]}"
+        title = f"{shot.id}: {span(timed.start_s, timed.end_s)}"
+        links.append(
+            f'<a href="#{e(_anchor("shot", shot.id))}" style="{style}" title="{e(title)}"></a>'
+        )
+    if not links:
+        return "<p>No shot is timed yet.</p>"
+    return (
+        f'<div class="timeline">{"".join(links)}</div>'
+        f'<div class="axis"><span>0:00.0</span><span>{e(clock(pkg.timing.total_s))}</span></div>'
+    )
+
+
+def _trimmed(cut: PlatformCut) -> str:
+    edits = [f"{ed.segment_id} ({ed.action.value})" for ed in cut.edits if ed.action != "kept"]
+    return ", ".join(edits or cut.trimmed_segments) or "none"
+
+
+def _table(head: str, rows: list[str]) -> str:
+    body = "".join(rows)
+    return f'<div class="scroll"><table><thead>{head}</thead><tbody>{body}</tbody></table></div>'
+
+
+def _platform_table(pkg: VideoPackage) -> str:
+    head = (
+        "<tr><th>Platform</th><th>Format</th><th>Length</th><th>Hook ends</th>"
+        "<th>Kept segments</th><th>Trimmed</th><th>Shots</th><th>Captions</th></tr>"
+    )
+    rows = []
+    for cut in pkg.cuts:
+        rows.append(
+            "<tr>"
+            f"<td><strong>{e(platform_name(cut.platform))}</strong></td>"
+            f'<td class="n">{e(cut.aspect)} · {cut.resolution.width}×{cut.resolution.height}'
+            f" · {cut.fps} fps</td>"
+            f'<td class="n">{e(clock(cut.duration_s))}</td>'
+            f'<td class="n">{e(clock(cut.hook_end_s))}</td>'
+            f"<td>{e(', '.join(cut.kept_segments) or 'none')}</td>"
+            f"<td>{e(_trimmed(cut))}</td>"
+            f'<td class="n">{len(cut.shots)}</td>'
+            f'<td class="n">{len(cut.captions)}</td>'
+            "</tr>"
+        )
+    return _table(head, rows)
+
+
+def _quality_table(pkg: VideoPackage) -> str:
+    if not pkg.quality.gates:
+        return "<p>No gate was run.</p>"
+    head = (
+        "<tr><th>Gate</th><th>Scope</th><th>Value</th><th>Limit</th><th>Result</th>"
+        "<th>Detail</th></tr>"
+    )
+    rows = []
+    for gate in pkg.quality.gates:
+        verdict = "pass" if gate.passed else "fail"
+        result = f'<span class="{verdict}">{verdict}</span>'
+        rows.append(
+            f'<tr class="{"passed" if gate.passed else "failed"}">'
+            f"<td>{e(words(gate.gate))}</td><td>{e(gate.scope)}</td>"
+            f'<td class="n">{e(f"{gate.value:g}")} {e(gate.unit)}</td>'
+            f'<td class="n">{e(gate.limit)}</td><td>{result}</td>'
+            f'<td dir="auto">{e(gate.detail)}</td></tr>'
+        )
+    return _table(head, rows)
+
+
+def _aspect(pkg: VideoPackage) -> tuple[int, int]:
+    # Frames take the first cut's shape, so a vertical-first brief looks vertical.
+    resolution = pkg.cuts[0].resolution
+    return resolution.width, resolution.height
+
+
+def storyboard_html(pkg: VideoPackage) -> str:
+    """The whole page as a string (UTF-8 when written)."""
+    brief, script, board, quality = pkg.brief, pkg.script, pkg.storyboard, pkg.quality
+    index = Index.of(pkg)
+    shots = board.shots()
+    aspect = _aspect(pkg)
+    failures = quality.failures()
+    gates = _plural(len(quality.gates), "gate")
+    status = (
+        f'<p class="status pass">Quality: {gates} checked, all passed</p>'
+        if quality.passed
+        else f'<p class="status fail">Quality: {len(failures)} of {gates} failed</p>'
+    )
+    facts = [
+        ("Topic", brief.topic),
+        ("Audience", brief.audience),
+        ("Tone", brief.tone.value),
+        ("Style", brief.style.value),
+        ("Platforms", ", ".join(platform_name(p) for p in brief.platforms)),
+        ("Length", f"{clock(pkg.timing.total_s)} (target {brief.duration_s:g} s)"),
+        ("Narration", f"{script.total_words} words at {script.words_per_minute:g} wpm"),
+        ("Language", brief.language),
+    ]
+    fact_html = "".join(f'<div><dt>{e(k)}</dt><dd dir="auto">{e(v)}</dd></div>' for k, v in facts)
+    tags = " ".join(hashtag(t) for t in script.hashtags)
+    engine = " · ".join(f"{k}: {v}" for k, v in pkg.engine.items())
+    body = [
+        '<div class="wrap"><header>',
+        f'<p class="eyebrow">Storyboard · {e(board.style.value)} · {len(board.scenes)} scenes · '
+        f"{len(shots)} shots · {e(clock(pkg.timing.total_s))}</p>",
+        f'<h1 dir="auto">{e(script.title)}</h1>',
+        f'<blockquote class="brief" dir="auto">{e(brief.text)}</blockquote>',
+        f'<dl class="facts">{fact_html}</dl>',
+        status,
+        "</header><main>",
+        '<h2>Hook and call to action</h2><div class="hook">',
+        f'<p class="line" dir="auto">{e(script.hook.text)}</p>',
+        f'<p class="meta">Pattern: {e(words(script.hook.pattern))}</p>',
+        f'<h4>Call to action</h4><p dir="auto">{e(script.call_to_action)}</p>',
+    ]
+    if tags:
+        body.append(f'<h4>Hashtags</h4><p dir="auto">{e(tags)}</p>')
+    body += [
+        "</div>",
+        "<h2>Timeline</h2>",
+        _timeline(pkg, index),
+        "<h2>Scenes</h2>",
+        *(_scene(n, scene, index, aspect) for n, scene in enumerate(board.scenes, start=1)),
+        "<h2>Platforms</h2>",
+        _platform_table(pkg),
+        "<h2>Quality gates</h2>",
+        _quality_table(pkg),
+        "</main>",
+        f"<footer>Package version {e(pkg.version)}" + (f" · {e(engine)}" if engine else ""),
+        " · made by vidgen</footer></div>",
+    ]
+    return (
+        "<!DOCTYPE html>\n"
+        f'<html lang="{e(brief.language)}">\n<head>\n'
+        '<meta charset="utf-8" />\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1" />\n'
+        f"<title>{e(script.title)} · storyboard</title>\n"
+        f"<style>{_CSS}</style>\n</head>\n<body>\n" + "\n".join(body) + "\n</body>\n</html>\n"
+    )
