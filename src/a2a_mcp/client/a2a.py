@@ -1,0 +1,443 @@
+"""A2AClient: call a remote agent's skill over A2A, with replicas, breakers, retries, timeouts."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+import structlog
+from a2a.client import A2AClientError, BaseClient, ClientConfig
+from a2a.client.card_resolver import parse_agent_card
+from a2a.types import (
+    AgentCard,
+    Artifact,
+    CancelTaskRequest,
+    SendMessageRequest,
+    TaskState,
+    TaskStatus,
+)
+from a2a.utils.constants import AGENT_CARD_WELL_KNOWN_PATH
+from a2a.utils.errors import A2AError, InvalidParamsError
+from google.protobuf.json_format import ParseError
+from pydantic import BaseModel, Field
+from tenacity import RetryCallState
+
+from a2a_mcp.agent import Progress
+from a2a_mcp.cards import skill_meta
+from a2a_mcp.client import metrics
+from a2a_mcp.client.base import CallOptions
+from a2a_mcp.client.errors import error_from_payload
+from a2a_mcp.client.health import HealthChecker
+from a2a_mcp.client.pool import HttpPool, get_pool
+from a2a_mcp.client.replicas import Replica, ReplicaSet
+from a2a_mcp.client.transport import AiohttpJsonRpcTransport, TransportStatusError, http_errors
+from a2a_mcp.errors import (
+    AgentError,
+    AgentUnavailableError,
+    CallTimeoutError,
+    InvalidInputError,
+    SkillFailedError,
+)
+from a2a_mcp.observability import get_logger
+from a2a_mcp.protocol import first_data, read_error, read_progress, skill_request, texts
+from a2a_mcp.registry import AgentRegistry
+from a2a_mcp.resilience import (
+    ConnectFailed,
+    ConnectionLost,
+    RequestTimedOut,
+    RetryPolicy,
+    TransportFailure,
+    UpstreamStatusError,
+    counts_against_replica,
+    retrying,
+    safe_to_retry,
+)
+
+log = get_logger("a2a_mcp.client")
+
+_FAILED = {TaskState.TASK_STATE_FAILED, TaskState.TASK_STATE_REJECTED}
+_STOPPED = {
+    TaskState.TASK_STATE_CANCELED,
+    TaskState.TASK_STATE_INPUT_REQUIRED,
+    TaskState.TASK_STATE_AUTH_REQUIRED,
+}
+
+
+class A2AClientSettings(BaseModel):
+    """Client knobs; environment variables VG_A2A_* override the defaults."""
+
+    call_timeout_s: float = Field(default=300.0, gt=0, description="Whole call, retries included.")
+    request_timeout_s: float = Field(default=10.0, gt=0, description="Card fetch, CancelTask.")
+    stream_read_timeout_s: float = Field(
+        default=60.0, gt=0, description="Longest silence on a stream (servers ping every 15 s)."
+    )
+    retry: RetryPolicy = Field(default_factory=RetryPolicy)
+    breaker_failures: int = Field(default=3, ge=1, description="Consecutive failures to open.")
+    breaker_cooldown_s: float = Field(default=10.0, ge=0, description="Open time before a probe.")
+    health_interval_s: float = Field(default=5.0, ge=0, description="0 turns checks off.")
+    health_timeout_s: float = Field(default=2.0, gt=0)
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> A2AClientSettings:
+        fields = {
+            "call_timeout_s": "VG_A2A_CALL_TIMEOUT_S",
+            "request_timeout_s": "VG_A2A_REQUEST_TIMEOUT_S",
+            "stream_read_timeout_s": "VG_A2A_STREAM_READ_TIMEOUT_S",
+            "breaker_failures": "VG_A2A_BREAKER_FAILURES",
+            "breaker_cooldown_s": "VG_A2A_BREAKER_COOLDOWN_S",
+            "health_interval_s": "VG_A2A_HEALTH_INTERVAL_S",
+            "health_timeout_s": "VG_A2A_HEALTH_TIMEOUT_S",
+        }
+        values: dict[str, Any] = {
+            key: environ[env] for key, env in fields.items() if env in environ
+        }
+        if "VG_A2A_ATTEMPTS" in environ:
+            values["retry"] = RetryPolicy(attempts=int(environ["VG_A2A_ATTEMPTS"]))
+        return cls.model_validate(values)
+
+
+@dataclass
+class _Call:
+    """What one call knows as it goes: whether a retry is harmless, where it went."""
+
+    agent: str
+    skill: str
+    payload: dict[str, Any]
+    options: CallOptions
+    on_progress: Progress | None
+    idempotent: bool = False
+    replica: Replica | None = None
+
+
+@dataclass
+class _Outcome:
+    output: dict[str, Any] | None = None
+    error: AgentError | None = None
+
+
+def _error_kind(error: BaseException) -> str:
+    if isinstance(error, ConnectFailed):
+        return "connect"
+    if isinstance(error, UpstreamStatusError):
+        return "status"
+    if isinstance(error, ConnectionLost):
+        return "disconnect"
+    if isinstance(error, RequestTimedOut):
+        return "timeout"
+    return "protocol"
+
+
+class A2AClient:
+    """Implements AgentClient over A2A: streaming calls, replicas, breakers, safe retries."""
+
+    def __init__(
+        self,
+        registry: AgentRegistry,
+        *,
+        session_pool: HttpPool | None = None,
+        settings: A2AClientSettings | None = None,
+    ) -> None:
+        self.registry = registry
+        self.pool = session_pool or get_pool()
+        self.settings = settings or A2AClientSettings.from_env(os.environ)
+        self._sets: dict[str, ReplicaSet] = {}
+        self._cards: dict[str, AgentCard] = {}
+        self._card_locks: dict[str, asyncio.Lock] = {}
+        self.health = HealthChecker(
+            self.pool,
+            interval_s=self.settings.health_interval_s,
+            timeout_s=self.settings.health_timeout_s,
+        )
+
+    def replicas(self, agent: str) -> ReplicaSet:
+        """The agent's replicas (UnknownAgentError if the registry has no address for it)."""
+        found = self._sets.get(agent)
+        if found is None:
+            found = ReplicaSet(
+                agent,
+                self.registry.urls(agent),
+                failure_threshold=self.settings.breaker_failures,
+                cooldown_s=self.settings.breaker_cooldown_s,
+            )
+            self._sets[agent] = found
+            self.health.watch(found)
+        return found
+
+    async def call(
+        self,
+        agent: str,
+        skill: str,
+        input: BaseModel | Mapping[str, Any],
+        on_progress: Progress | None = None,
+        options: CallOptions | None = None,
+    ) -> dict[str, Any]:
+        """Run `skill` on `agent` and return its output JSON; progress goes to on_progress."""
+        options = options or CallOptions()
+        payload = input.model_dump(mode="json") if isinstance(input, BaseModel) else dict(input)
+        call = _Call(agent, skill, payload, options, on_progress)
+        replicas = self.replicas(agent)
+        self.health.start()
+        timeout_s = options.timeout_s or self.settings.call_timeout_s
+        started = time.perf_counter()
+        with structlog.contextvars.bound_contextvars(agent=agent, skill=skill):
+            try:
+                async with asyncio.timeout(timeout_s) as deadline:
+                    return await self._call_with_retries(call, replicas)
+            except TimeoutError:
+                if not deadline.expired():
+                    raise
+                metrics.ERRORS.labels(agent, "deadline").inc()
+                where = f" at {call.replica.url}" if call.replica else ""
+                raise CallTimeoutError(
+                    f"{agent}.{skill}{where} did not finish within {timeout_s} s",
+                    details={"agent": agent, "skill": skill, "timeout_s": timeout_s},
+                ) from None
+            finally:
+                metrics.LATENCY.labels(agent).observe(time.perf_counter() - started)
+
+    async def _call_with_retries(self, call: _Call, replicas: ReplicaSet) -> dict[str, Any]:
+        tried: set[str] = set()
+
+        def should_retry(error: BaseException) -> bool:
+            return safe_to_retry(error, idempotent=call.idempotent)
+
+        def on_retry(state: RetryCallState) -> None:
+            metrics.RETRIES.labels(call.agent).inc()
+            error = state.outcome.exception() if state.outcome else None
+            log.info("retrying", attempt=state.attempt_number, error=str(error))
+
+        try:
+            async for attempt in retrying(self.settings.retry, should_retry, on_retry):
+                with attempt:
+                    replica = replicas.choose(frozenset(tried))
+                    tried.add(replica.url)
+                    call.replica = replica
+                    return await self._attempt(call, replica)
+        except TransportFailure as error:
+            raise self._as_agent_error(call, replicas, error) from None
+        except A2AError as error:
+            raise self._protocol_error(call, error) from None
+        raise AssertionError("unreachable: the retry loop returns or raises")
+
+    async def _attempt(self, call: _Call, replica: Replica) -> dict[str, Any]:
+        """One try on one replica; feeds its breaker with what the exchange showed."""
+        replica.begin()
+        metrics.REQUESTS.labels(call.agent).inc()
+        verdict = False
+        try:
+            client = await self._client(call, replica)
+            outcome = await self._stream(call, client, replica)
+            replica.breaker.record_success()
+            replica.last_error = ""
+            verdict = True
+        except TransportFailure as error:
+            metrics.ERRORS.labels(call.agent, _error_kind(error)).inc()
+            replica.last_error = str(error)
+            if counts_against_replica(error):
+                replica.breaker.record_failure()
+                verdict = True
+            raise
+        finally:
+            if not verdict:
+                replica.breaker.release()
+            replica.end()
+        if outcome.error is not None:
+            metrics.ERRORS.labels(call.agent, "remote").inc()
+            raise outcome.error
+        assert outcome.output is not None
+        return outcome.output
+
+    async def _client(self, call: _Call, replica: Replica) -> BaseClient:
+        card = await self.card(call.agent, replica)
+        meta = skill_meta(card).get(call.skill, {})
+        call.idempotent = not call.options.no_cache and bool(meta.get("cache_kind"))
+        if replica.client is None:
+            transport = AiohttpJsonRpcTransport(
+                self.pool,
+                card,
+                replica.url,
+                request_timeout_s=self.settings.request_timeout_s,
+                stream_read_timeout_s=self.settings.stream_read_timeout_s,
+            )
+            replica.client = BaseClient(card, ClientConfig(streaming=True), transport, [])
+        return replica.client
+
+    async def card(self, agent: str, replica: Replica | None = None) -> AgentCard:
+        """The agent's card, fetched once from a replica and kept."""
+        if agent in self._cards:
+            return self._cards[agent]
+        lock = self._card_locks.setdefault(agent, asyncio.Lock())
+        async with lock:
+            if agent not in self._cards:
+                url = replica.url if replica else self.replicas(agent).replicas[0].url
+                self._cards[agent] = await self._fetch_card(agent, url)
+        return self._cards[agent]
+
+    async def _fetch_card(self, agent: str, url: str) -> AgentCard:
+        timeout_s = self.settings.request_timeout_s
+        with http_errors(url):
+            async with self.pool.session.get(
+                f"{url}{AGENT_CARD_WELL_KNOWN_PATH}",
+                timeout=self.pool.timeout(timeout_s, read_s=timeout_s),
+            ) as response:
+                if response.status != 200:
+                    raise TransportStatusError(
+                        f"{url} has no agent card (HTTP {response.status} for "
+                        f"{AGENT_CARD_WELL_KNOWN_PATH})",
+                        response.status,
+                    )
+                raw = await response.read()
+        try:
+            card = parse_agent_card(orjson.loads(raw))
+        except (orjson.JSONDecodeError, ParseError) as exc:
+            raise AgentUnavailableError(f"the agent card at {url} is not valid: {exc}") from None
+        if card.name != agent:
+            raise AgentUnavailableError(
+                f"the service at {url} is agent '{card.name}', not '{agent}'; check its address "
+                "in agents/*.json or VG_AGENT_*_URLS",
+                details={"agent": agent, "url": url, "found": card.name},
+            )
+        return card
+
+    async def _stream(self, call: _Call, client: BaseClient, replica: Replica) -> _Outcome:
+        message = skill_request(
+            call.skill,
+            call.payload,
+            no_cache=call.options.no_cache,
+            context_id=call.options.context_id,
+        )
+        artifacts: dict[str, Artifact] = {}
+        task_id = ""
+        try:
+            async for event in client.send_message(SendMessageRequest(message=message)):
+                status: TaskStatus | None = None
+                if event.HasField("status_update"):
+                    task_id = event.status_update.task_id
+                    status = event.status_update.status
+                elif event.HasField("artifact_update"):
+                    self._merge(
+                        artifacts, event.artifact_update.artifact, event.artifact_update.append
+                    )
+                elif event.HasField("task"):
+                    task_id = event.task.id
+                    status = event.task.status
+                    for artifact in event.task.artifacts:
+                        artifacts[artifact.name] = artifact
+                elif event.HasField("message"):
+                    return _Outcome(
+                        error=SkillFailedError(
+                            f"{call.agent}.{call.skill} answered with a message, not a task: "
+                            f"{' '.join(texts(event.message.parts))[:200]}"
+                        )
+                    )
+                if status is None:
+                    continue
+                if status.state == TaskState.TASK_STATE_WORKING:
+                    await self._progress(call, status)
+                elif status.state == TaskState.TASK_STATE_COMPLETED:
+                    return self._output(call, artifacts, task_id)
+                elif status.state in _FAILED:
+                    return _Outcome(error=error_from_payload(read_error(status.message)))
+                elif status.state in _STOPPED:
+                    if status.state != TaskState.TASK_STATE_CANCELED:
+                        await self._cancel_remote(client, task_id)
+                    return _Outcome(error=self._stopped(call, status, task_id))
+        except asyncio.CancelledError:
+            if task_id:
+                await self._cancel_remote(client, task_id)
+            raise
+        raise _StreamEnded(
+            f"the stream from {replica.url} ended before {call.agent}.{call.skill} finished "
+            f"(task {task_id or 'not yet created'}); the work may have started"
+        )
+
+    @staticmethod
+    def _merge(artifacts: dict[str, Artifact], artifact: Artifact, append: bool) -> None:
+        known = artifacts.get(artifact.name)
+        if append and known is not None:
+            known.parts.extend(artifact.parts)
+        else:
+            artifacts[artifact.name] = artifact
+
+    async def _progress(self, call: _Call, status: TaskStatus) -> None:
+        if call.on_progress is None or not status.HasField("message"):
+            return
+        report = read_progress(status.message)
+        if report is None:
+            return
+        try:
+            await call.on_progress(*report)
+        except Exception:
+            # A failing progress display must not fail the call it is showing.
+            log.warning("on_progress raised", exc_info=True)
+
+    def _output(self, call: _Call, artifacts: dict[str, Artifact], task_id: str) -> _Outcome:
+        artifact = artifacts.get(call.skill)
+        data = first_data(artifact.parts) if artifact is not None else None
+        if not isinstance(data, dict):
+            return _Outcome(
+                error=SkillFailedError(
+                    f"{call.agent}.{call.skill} finished (task {task_id}) without an artifact "
+                    f"named '{call.skill}' holding JSON",
+                    details={"task_id": task_id, "artifacts": sorted(artifacts)},
+                )
+            )
+        return _Outcome(output=data)
+
+    def _stopped(self, call: _Call, status: TaskStatus, task_id: str) -> AgentError:
+        reason = " ".join(texts(status.message.parts)) if status.HasField("message") else ""
+        state = TaskState.Name(status.state).removeprefix("TASK_STATE_").lower()
+        error = SkillFailedError(
+            f"{call.agent}.{call.skill} stopped in state {state}"
+            + (f": {reason}" if reason else ""),
+            details={"task_id": task_id, "state": state},
+        )
+        if status.state == TaskState.TASK_STATE_CANCELED:
+            error.code = "cancelled"
+        return error
+
+    async def _cancel_remote(self, client: BaseClient, task_id: str) -> None:
+        """Ask the agent to stop the task; best effort, bounded in time."""
+        try:
+            async with asyncio.timeout(self.settings.request_timeout_s):
+                await client.cancel_task(CancelTaskRequest(id=task_id))
+            log.info("cancel sent", task_id=task_id)
+        except (TimeoutError, A2AError, TransportFailure) as exc:
+            log.warning("cancel not delivered", task_id=task_id, error=str(exc))
+
+    def _as_agent_error(
+        self, call: _Call, replicas: ReplicaSet, error: TransportFailure
+    ) -> AgentError:
+        details = {"agent": call.agent, "skill": call.skill}
+        if isinstance(error, RequestTimedOut):
+            return CallTimeoutError(
+                f"{call.agent}.{call.skill}: {error} (no event for "
+                f"{self.settings.stream_read_timeout_s} s)",
+                details=details,
+            )
+        tried = "; ".join(r.describe() for r in replicas.replicas)
+        return AgentUnavailableError(
+            f"agent '{call.agent}' is unavailable for {call.skill}: {error}. Replicas: {tried}",
+            details={**details, "replicas": [r.url for r in replicas.replicas]},
+        )
+
+    def _protocol_error(self, call: _Call, error: A2AError) -> AgentError:
+        message = f"agent '{call.agent}' refused {call.skill}: {error.message}"
+        if isinstance(error, InvalidParamsError):
+            return InvalidInputError(message, details={"agent": call.agent, "skill": call.skill})
+        if isinstance(error, A2AClientError):
+            return AgentUnavailableError(message, details={"agent": call.agent})
+        return SkillFailedError(message, details={"agent": call.agent, "skill": call.skill})
+
+    async def aclose(self) -> None:
+        """Stop health checks; the pooled session stays for others (close_pool() at exit)."""
+        await self.health.aclose()
+
+
+class _StreamEnded(A2AClientError, ConnectionLost):
+    """The event stream closed before the task reached a final state."""

@@ -1,0 +1,149 @@
+"""The message conventions a2a_mcp agents and clients share, written in A2A protocol types."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from a2a.helpers import new_data_part, new_text_part
+from a2a.types import Message, Part, Role
+from google.protobuf.json_format import MessageToDict
+
+JSON = "application/json"
+TEXT = "text/plain"
+
+# Keys in Message.metadata of a request.
+SKILL_KEY = "skill"
+NO_CACHE_KEY = "no_cache"
+
+# Keys in Message.metadata of an agent's status message; "kind" says what the DataPart holds.
+KIND_KEY = "a2a_mcp_kind"
+KIND_PROGRESS = "progress"  # DataPart {"fraction", "message", "data"}
+KIND_EVENT = "event"  # DataPart is a full a2a_mcp.events.ProgressEvent
+KIND_ERROR = "error"  # DataPart {"code", "message", "details"}
+FRACTION_KEY = "fraction"
+MESSAGE_KEY = "message"
+
+# The card extension that describes every skill's input/output JSON schema and cache kind.
+SKILLS_EXTENSION_URI = "urn:a2a-mcp:skills:v1"
+
+_MAX_EXACT_INT = 2**53
+
+
+def restore_ints(value: Any) -> Any:
+    """Turn whole floats back into ints: protobuf Struct stores every JSON number as a double."""
+    if isinstance(value, float):
+        if value.is_integer() and -_MAX_EXACT_INT <= value <= _MAX_EXACT_INT:
+            return int(value)
+        return value
+    if isinstance(value, dict):
+        return {key: restore_ints(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [restore_ints(item) for item in value]
+    return value
+
+
+def data_part(data: Any) -> Part:
+    """A DataPart holding JSON-ready data."""
+    return new_data_part(data, media_type=JSON)
+
+
+def text_part(text: str) -> Part:
+    """A TextPart holding plain text."""
+    return new_text_part(text, media_type=TEXT)
+
+
+def first_data(parts: Iterable[Part]) -> Any | None:
+    """The first DataPart's JSON (ints restored), or None when there is none."""
+    for part in parts:
+        if part.HasField("data"):
+            return restore_ints(MessageToDict(part.data))
+    return None
+
+
+def texts(parts: Iterable[Part]) -> list[str]:
+    """The text of every TextPart, in order."""
+    return [part.text for part in parts if part.HasField("text")]
+
+
+def metadata_of(message: Message) -> dict[str, Any]:
+    """A message's metadata as plain JSON (ints restored)."""
+    if not message.HasField("metadata"):
+        return {}
+    return restore_ints(MessageToDict(message.metadata))
+
+
+def skill_request(
+    skill: str,
+    payload: Mapping[str, Any],
+    *,
+    no_cache: bool = False,
+    context_id: str | None = None,
+) -> Message:
+    """The user message that asks an agent to run one skill on one JSON input."""
+    metadata: dict[str, Any] = {SKILL_KEY: skill}
+    if no_cache:
+        metadata[NO_CACHE_KEY] = True
+    return Message(
+        role=Role.ROLE_USER,
+        message_id=uuid.uuid4().hex,
+        context_id=context_id or "",
+        parts=[data_part(dict(payload))],
+        metadata=metadata,
+    )
+
+
+def progress_parts(
+    fraction: float, message: str, data: Mapping[str, Any] | None
+) -> tuple[list[Part], dict[str, Any]]:
+    """Parts and metadata of a progress status message; a full ProgressEvent passes through."""
+    metadata: dict[str, Any] = {FRACTION_KEY: fraction, MESSAGE_KEY: message}
+    event = (data or {}).get("event")
+    if isinstance(event, Mapping) and "kind" in event and "seq" in event:
+        metadata[KIND_KEY] = KIND_EVENT
+        parts = [data_part(dict(event))]
+    else:
+        metadata[KIND_KEY] = KIND_PROGRESS
+        parts = [data_part({"fraction": fraction, "message": message, "data": dict(data or {})})]
+    if message:
+        parts.append(text_part(message))
+    return parts, metadata
+
+
+def read_progress(message: Message) -> tuple[float, str, dict[str, Any]] | None:
+    """(fraction, message, data) from a progress status message, or None if it is not one."""
+    meta = metadata_of(message)
+    kind = meta.get(KIND_KEY)
+    if kind not in (KIND_PROGRESS, KIND_EVENT):
+        return None
+    payload = first_data(message.parts) or {}
+    fraction = float(meta.get(FRACTION_KEY, 0.0))
+    text = str(meta.get(MESSAGE_KEY, ""))
+    if kind == KIND_EVENT:
+        return fraction, text, {"event": payload}
+    data = payload.get("data") if isinstance(payload, dict) else None
+    return fraction, text, data if isinstance(data, dict) else {}
+
+
+def error_parts(code: str, message: str, details: Mapping[str, Any] | None) -> list[Part]:
+    """Parts of a failed task's status message: machine-readable DataPart, readable TextPart."""
+    payload = {"code": code, "message": message, "details": dict(details or {})}
+    return [data_part(payload), text_part(message)]
+
+
+def read_error(message: Message) -> dict[str, Any]:
+    """{"code", "message", "details"} from a failed task's status message, best effort."""
+    payload = first_data(message.parts)
+    if isinstance(payload, dict) and "code" in payload:
+        return {
+            "code": str(payload["code"]),
+            "message": str(payload.get("message") or "the agent reported a failure"),
+            "details": payload.get("details") if isinstance(payload.get("details"), dict) else {},
+        }
+    text = " ".join(texts(message.parts)).strip()
+    return {
+        "code": "skill_failed",
+        "message": text or "the agent reported a failure",
+        "details": {},
+    }

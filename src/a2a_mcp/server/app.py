@@ -1,0 +1,115 @@
+"""build_app: one Agent as an ASGI app with the card, JSON-RPC, HTTP+JSON, /health and /metrics."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from a2a.server.request_handlers import DefaultRequestHandler
+from a2a.server.routes import (
+    create_agent_card_routes,
+    create_jsonrpc_routes,
+    create_rest_routes,
+)
+from a2a.types import AgentCard
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from a2a_mcp.agent import Agent
+from a2a_mcp.cards import agent_card
+from a2a_mcp.observability import REGISTRY, get_logger
+from a2a_mcp.server.executor import SkillExecutor, SkillWrapper
+from a2a_mcp.server.store import BoundedTaskStore
+
+log = get_logger("a2a_mcp.server")
+
+
+@dataclass
+class ServerState:
+    """What the routes and the shutdown hook share about one served agent."""
+
+    agent: Agent
+    card: AgentCard
+    executor: SkillExecutor
+    handler: DefaultRequestHandler
+    drain_timeout_s: float
+    draining: bool = False
+
+    def health(self) -> dict[str, object]:
+        return {
+            "agent": self.agent.name,
+            "version": self.agent.version,
+            "live": True,
+            "ready": not self.draining,
+            "running_tasks": self.executor.running,
+        }
+
+    async def shutdown(self) -> None:
+        """Stop taking work, let running tasks finish (bounded), then release the handler."""
+        self.draining = True
+        cancelled = await self.executor.drain(self.drain_timeout_s)
+        if cancelled:
+            log.warning("cancelled tasks still running at shutdown", count=cancelled)
+        await self.handler.aclose()
+
+
+def _health_routes(state: ServerState) -> list[BaseRoute]:
+    async def health(_: Request) -> Response:
+        body = state.health()
+        return JSONResponse(body, status_code=200 if body["ready"] else 503)
+
+    async def live(_: Request) -> Response:
+        return JSONResponse({"live": True})
+
+    async def metrics(_: Request) -> Response:
+        return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
+
+    return [
+        Route("/health", health, methods=["GET"]),
+        Route("/health/ready", health, methods=["GET"]),
+        Route("/health/live", live, methods=["GET"]),
+        Route("/metrics", metrics, methods=["GET"]),
+    ]
+
+
+def build_app(
+    agent: Agent,
+    *,
+    public_url: str,
+    skill_wrapper: SkillWrapper | None = None,
+    drain_timeout_s: float = 30.0,
+    max_finished_tasks: int = 10_000,
+) -> Starlette:
+    """Serve `agent` at `public_url`: JSON-RPC at "/", HTTP+JSON routes, 0.3 compatibility on."""
+    card = agent_card(agent, public_url)
+    executor = SkillExecutor(agent, skill_wrapper)
+    handler = DefaultRequestHandler(
+        agent_executor=executor,
+        task_store=BoundedTaskStore(max_finished_tasks),
+        agent_card=card,
+    )
+    state = ServerState(agent, card, executor, handler, drain_timeout_s)
+    # Streams may finish during the drain instead of being cut when shutdown starts.
+    grace = drain_timeout_s
+    routes: list[BaseRoute] = [
+        # Fixed paths first: the REST routes mount "/{tenant}", which would shadow them.
+        *create_agent_card_routes(card),
+        *_health_routes(state),
+        *create_jsonrpc_routes(handler, "/", enable_v0_3_compat=True, shutdown_grace_period=grace),
+        *create_rest_routes(handler, enable_v0_3_compat=True, shutdown_grace_period=grace),
+    ]
+
+    @asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        log.info("agent serving", agent=agent.name, url=public_url, skills=sorted(agent.skills))
+        yield
+        await state.shutdown()
+        log.info("agent stopped", agent=agent.name)
+
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.a2a = state
+    return app
