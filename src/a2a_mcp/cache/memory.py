@@ -21,6 +21,7 @@ class MemoryCache:
     """The embedded default. Single process, so no cross-process locks: local single flight only."""
 
     backend = "memory"
+    in_process = True  # no I/O: SkillCache need not time its calls out
 
     def __init__(
         self,

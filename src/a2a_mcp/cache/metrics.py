@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
 from prometheus_client import Counter, Histogram
 
 from a2a_mcp.observability import REGISTRY
@@ -48,3 +52,44 @@ SECONDS_SAVED = Counter(
     _LABELS,
     registry=REGISTRY,
 )
+
+
+@dataclass(frozen=True, slots=True)
+class Meters:
+    """The labelled children for one (agent, kind), looked up once: labels() costs on a hot path."""
+
+    hits: Any
+    shared: Any
+    misses: Any
+    bypassed: Any
+    seconds_saved: Any
+    bytes_read: Any
+    bytes_written: Any
+    agent: str
+    kind: str
+
+    def latency(self, op: str) -> Any:
+        return _latency(self.agent, self.kind, op)
+
+    def error(self, op: str) -> Any:
+        return ERRORS.labels(self.agent, self.kind, op)
+
+
+@cache
+def meters(agent: str, kind: str) -> Meters:
+    return Meters(
+        hits=HITS.labels(agent, kind),
+        shared=SHARED.labels(agent, kind),
+        misses=MISSES.labels(agent, kind),
+        bypassed=BYPASSED.labels(agent, kind),
+        seconds_saved=SECONDS_SAVED.labels(agent, kind),
+        bytes_read=BYTES.labels(agent, kind, "read"),
+        bytes_written=BYTES.labels(agent, kind, "write"),
+        agent=agent,
+        kind=kind,
+    )
+
+
+@cache
+def _latency(agent: str, kind: str, op: str) -> Any:
+    return LATENCY.labels(agent, kind, op)

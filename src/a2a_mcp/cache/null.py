@@ -11,6 +11,7 @@ class NullCache:
     """Every get misses and every write is dropped; stats are kept so the CLI still reports."""
 
     backend = "none"
+    in_process = True  # no I/O: SkillCache need not time its calls out
 
     def __init__(self) -> None:
         self._agents: dict[str, AgentStats] = {}

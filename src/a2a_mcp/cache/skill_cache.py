@@ -82,6 +82,7 @@ class SkillCache:
         self.compress_above = compress_above
         # Only a backend shared between processes (Redis) needs, and has, cross-process locks.
         self._locks: LockingCache | None = cache if isinstance(cache, LockingCache) else None
+        self._in_process = bool(getattr(cache, "in_process", False))
         self._flights: dict[str, asyncio.Future[_Result]] = {}
         self._down_until = 0.0  # monotonic time before which the backend is not tried again
         self._pending: dict[str, dict[str, float]] = {}
@@ -131,7 +132,7 @@ class SkillCache:
         bypass=True neither reads nor writes the cache.
         """
         if bypass:
-            metrics.BYPASSED.labels(agent, kind).inc()
+            metrics.meters(agent, kind).bypassed.inc()
             return CacheOutcome(await compute(), hit=False, shared=False, seconds_saved=0.0)
         while (flight := self._flights.get(key)) is not None:
             try:
@@ -249,11 +250,11 @@ class SkillCache:
         except (DecodeError, KeyError, TypeError, ValueError) as exc:
             # A corrupt or foreign entry is a miss, and is removed so the next store replaces it.
             log.warning("cache_entry_corrupt", key=key, agent=agent, kind=kind, error=str(exc))
-            metrics.ERRORS.labels(agent, kind, "decode").inc()
+            metrics.meters(agent, kind).error("decode").inc()
             self._count(agent, kind, "errors")
             await self._op("delete", agent, kind, self.cache.delete, key)
             return None
-        metrics.BYTES.labels(agent, kind, "read").inc(len(raw))
+        metrics.meters(agent, kind).bytes_read.inc(len(raw))
         if as_shared:
             self._count(agent, kind, "shared", seconds_saved=compute_s)
         else:
@@ -309,12 +310,12 @@ class SkillCache:
             )
         except Exception as exc:  # a value or TTL policy we cannot cache must not fail the call
             log.warning("cache_store_refused", key=key, agent=agent, kind=kind, error=repr(exc))
-            metrics.ERRORS.labels(agent, kind, "encode").inc()
+            metrics.meters(agent, kind).error("encode").inc()
             self._count(agent, kind, "errors")
             return
         if await self._op("set", agent, kind, self.cache.set, key, data, ttl_s, tags) is SKIPPED:
             return
-        metrics.BYTES.labels(agent, kind, "write").inc(len(data))
+        metrics.meters(agent, kind).bytes_written.inc(len(data))
         self._count(agent, kind, "bytes_stored", amount=len(data))
 
     async def _renew(self, key: str, token: str, agent: str, kind: str) -> None:
@@ -345,19 +346,22 @@ class SkillCache:
             return SKIPPED
         started = time.perf_counter()
         try:
-            async with asyncio.timeout(self.op_timeout_s):
-                result = await fn(*args)
+            if self._in_process:
+                result = await fn(*args)  # nothing to wait on, so no timer to arm
+            else:
+                async with asyncio.timeout(self.op_timeout_s):
+                    result = await fn(*args)
         except (CacheUnavailableError, TimeoutError) as exc:
             self._failed(op, agent, kind, exc)
             return SKIPPED
-        metrics.LATENCY.labels(agent, kind, op).observe(time.perf_counter() - started)
+        metrics.meters(agent, kind).latency(op).observe(time.perf_counter() - started)
         if self._down_until:
             self._down_until = 0.0
             log.info("cache_recovered", backend=self.cache.backend, op=op, agent=agent)
         return result
 
     def _failed(self, op: str, agent: str, kind: str, exc: BaseException) -> None:
-        metrics.ERRORS.labels(agent, kind, op).inc()
+        metrics.meters(agent, kind).error(op).inc()
         self._count(agent, kind, "errors")
         error = "timed out" if isinstance(exc, TimeoutError) else str(exc)
         log.warning(
@@ -387,15 +391,16 @@ class SkillCache:
     ) -> None:
         counts = self._pending.setdefault(agent, {})
         counts[field] = counts.get(field, 0) + amount
+        meters = metrics.meters(agent, kind)
         if field == "hits":
-            metrics.HITS.labels(agent, kind).inc()
+            meters.hits.inc()
         elif field == "shared":
-            metrics.SHARED.labels(agent, kind).inc()
+            meters.shared.inc()
         elif field == "misses":
-            metrics.MISSES.labels(agent, kind).inc()
+            meters.misses.inc()
         if seconds_saved:
             counts["seconds_saved"] = counts.get("seconds_saved", 0.0) + seconds_saved
-            metrics.SECONDS_SAVED.labels(agent, kind).inc(seconds_saved)
+            meters.seconds_saved.inc(seconds_saved)
         if bytes_served:
             counts["bytes_served"] = counts.get("bytes_served", 0) + bytes_served
         if self._flush_task is None:

@@ -1,0 +1,278 @@
+"""Cache layer benchmark: layer GET vs raw redis.asyncio GET, stampede computations, codec cost.
+
+    python -m benchmarks.cache [--json] [--rounds N] [--gets N]
+
+Starts its own redis-server on a free loopback port. The mesh keys (cold_ms, warm_ms,
+warm_speedup) stay null unless run() is given a `mesh` measure (the end-to-end part).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import multiprocessing
+import random
+import statistics
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import orjson
+from redis.asyncio import Redis
+
+from a2a_mcp.cache import SkillCache, decode, encode, open_cache
+from a2a_mcp.cache.redis_server import RedisServer, RedisServerError
+
+AGENT, KIND = "script_writer", "script"
+STAMPEDE_COMPUTE_S = 0.2
+
+
+def sample_output(scenes: int = 6) -> dict[str, Any]:
+    """A script-writer-sized output (about 2 KB of JSON)."""
+    return {
+        "title": "Cold brew for busy parents",
+        "segments": [
+            {
+                "index": i,
+                "start_s": i * 7.5,
+                "end_s": (i + 1) * 7.5,
+                "voiceover": f"Segment {i}: smooth cold brew, ready before the school run.",
+                "on_screen_text": "Make it tonight, pour it at 7am",
+                "visual": "close-up of a glass jar, morning light, kitchen counter, upbeat",
+            }
+            for i in range(scenes)
+        ],
+        "call_to_action": "link in bio",
+    }
+
+
+async def _time_gets(get: Any, key: str, count: int) -> float:
+    started = time.perf_counter()
+    for _ in range(count):
+        await get(key)
+    return (time.perf_counter() - started) / count * 1e6
+
+
+async def measure_gets(url: str, rounds: int, gets: int) -> dict[str, float]:
+    """Median per-GET microseconds of raw redis.asyncio, our RedisCache and a SkillCache hit."""
+    raw = Redis.from_url(url)
+    cache = open_cache(url)
+    skills = SkillCache(cache, stats_flush_s=3600)
+    key = skills.make_key(AGENT, "write", "template", "1", "t1", {"brief": "cold brew"})
+
+    async def compute() -> dict[str, Any]:
+        return sample_output()
+
+    await skills.get_or_compute(key, compute, agent=AGENT, kind=KIND)
+    raw_key = "vgc:d:" + key  # the very entry the layer reads, so both fetch the same bytes
+
+    async def hit(k: str) -> Any:
+        return await skills.get_or_compute(k, compute, agent=AGENT, kind=KIND)
+
+    samples: dict[str, list[float]] = {"raw": [], "layer": [], "hit": []}
+    try:
+        for fn, k in ((raw.get, raw_key), (cache.get, key), (hit, key)):  # warm up connections
+            await _time_gets(fn, k, 50)
+        # Interleave the three in every round so drift on a shared machine hits each alike.
+        for _ in range(rounds):
+            samples["raw"].append(await _time_gets(raw.get, raw_key, gets))
+            samples["layer"].append(await _time_gets(cache.get, key, gets))
+            samples["hit"].append(await _time_gets(hit, key, gets))
+        assert (await cache.get(key)) == (await raw.get(raw_key))
+    finally:
+        await skills.aclose()
+        await cache.aclose()
+        await raw.aclose()
+    return {name: statistics.median(values) for name, values in samples.items()}
+
+
+def _stampede_worker(url: str, count: int, ready: Any, go: Any) -> None:
+    asyncio.run(_stampede(url, count, ready, go))
+
+
+async def _stampede(url: str, count: int, ready: Any, go: Any) -> None:
+    cache = open_cache(url)
+    skills = SkillCache(cache, poll_s=(0.005, 0.02))
+    raw = Redis.from_url(url)
+    key = skills.make_key(AGENT, "write", "template", "1", "t1", {"brief": "stampede"})
+
+    async def compute() -> dict[str, Any]:
+        await raw.incr("bench:computations")
+        await asyncio.sleep(STAMPEDE_COMPUTE_S)
+        return sample_output()
+
+    ready.set()
+    await asyncio.to_thread(go.wait, 60)
+    try:
+        await asyncio.gather(
+            *(skills.get_or_compute(key, compute, agent=AGENT, kind=KIND) for _ in range(count))
+        )
+    finally:
+        await skills.aclose()
+        await raw.aclose()
+        await cache.aclose()
+
+
+def measure_stampede(url: str, processes: int = 2, per_process: int = 50) -> int:
+    """Computations caused by processes x per_process concurrent identical misses."""
+    ctx = multiprocessing.get_context("spawn")
+    go = ctx.Event()
+    readies = [ctx.Event() for _ in range(processes)]
+    workers = [
+        ctx.Process(target=_stampede_worker, args=(url, per_process, ready, go))
+        for ready in readies
+    ]
+    for worker in workers:
+        worker.start()
+    try:
+        for ready in readies:
+            if not ready.wait(60):
+                raise RuntimeError("a stampede worker did not start within 60 s")
+        go.set()
+        for worker in workers:
+            worker.join(60)
+            if worker.exitcode != 0:
+                raise RuntimeError(f"a stampede worker failed (exit code {worker.exitcode})")
+    finally:
+        for worker in workers:
+            if worker.is_alive():
+                worker.kill()
+    return asyncio.run(_read_counter(url, "bench:computations"))
+
+
+async def _read_counter(url: str, name: str) -> int:
+    raw = Redis.from_url(url)
+    try:
+        return int(await raw.get(name) or 0)
+    finally:
+        await raw.aclose()
+
+
+async def measure_uncached_stampede(count: int = 100) -> int:
+    """The same 100 calls with the cache bypassed: what single flight saves."""
+    skills = SkillCache(open_cache("none://"))
+    calls = 0
+
+    async def compute() -> dict[str, Any]:
+        nonlocal calls
+        calls += 1
+        await asyncio.sleep(0.01)
+        return {}
+
+    await asyncio.gather(
+        *(
+            skills.get_or_compute("k", compute, agent=AGENT, kind=KIND, bypass=True)
+            for _ in range(count)
+        )
+    )
+    return calls
+
+
+def storyboard_doc(shots: int = 60) -> dict[str, Any]:
+    """A ~20 KB storyboard-like document with varied prose (so compression is not flattered)."""
+    rng = random.Random(7)
+    words = (
+        "cold brew jar kitchen morning light parent child school run coffee glass ice pour "
+        "counter smile rush calm slow motion close-up wide shot steam fridge label bottle "
+        "laptop bag keys door sunrise window bright upbeat music beat cut swipe text overlay"
+    ).split()
+
+    def prose(n: int) -> str:
+        return " ".join(rng.choice(words) for _ in range(n))
+
+    return {
+        "shots": [
+            {
+                "id": f"s{i:03d}",
+                "duration_s": round(rng.uniform(1.5, 4.0), 2),
+                "prompt": prose(40),
+                "camera": rng.choice(["static", "pan left", "dolly in", "handheld"]),
+                "caption": prose(8),
+                "seed": rng.randrange(1 << 31),
+            }
+            for i in range(shots)
+        ]
+    }
+
+
+def measure_codec(repeat: int = 2000) -> dict[str, float]:
+    """Encode/decode microseconds of a ~20 KB document, and its compression ratio."""
+    doc = storyboard_doc()
+    data = encode(doc)
+    started = time.perf_counter()
+    for _ in range(repeat):
+        encode(doc)
+    encode_us = (time.perf_counter() - started) / repeat * 1e6
+    started = time.perf_counter()
+    for _ in range(repeat):
+        decode(data)
+    decode_us = (time.perf_counter() - started) / repeat * 1e6
+    json_bytes = len(orjson.dumps(doc))
+    return {
+        "codec_doc_bytes": json_bytes,
+        "codec_encode_us": round(encode_us, 1),
+        "codec_decode_us": round(decode_us, 1),
+        "codec_ratio": round(json_bytes / len(data), 2),
+    }
+
+
+MeshMeasure = Callable[[str], Awaitable[tuple[float, float]]]
+
+
+def run(rounds: int, gets: int, mesh: MeshMeasure | None = None) -> dict[str, Any]:
+    """All numbers of one run. `mesh(redis_url) -> (cold_ms, warm_ms)` adds the end-to-end pair."""
+    cold_ms = warm_ms = None
+    with RedisServer() as server:
+        gets_us = asyncio.run(measure_gets(server.url, rounds, gets))
+        stampede = measure_stampede(server.url)
+        if mesh is not None:
+            cold_ms, warm_ms = asyncio.run(mesh(server.url))
+    uncached = asyncio.run(measure_uncached_stampede())
+    layer_overhead = gets_us["layer"] / gets_us["raw"]
+    result: dict[str, Any] = {
+        # End to end through the mesh with Redis: filled in by the mesh benchmark.
+        "cold_ms": None if cold_ms is None else round(cold_ms, 2),
+        "warm_ms": None if warm_ms is None else round(warm_ms, 3),
+        "warm_speedup": None if not (cold_ms and warm_ms) else round(cold_ms / warm_ms, 1),
+        "stampede_calls": stampede,
+        "stampede_calls_uncached": uncached,
+        "layer_get_us": round(gets_us["layer"], 1),
+        "raw_get_us": round(gets_us["raw"], 1),
+        "layer_overhead": round(layer_overhead, 3),
+        "hit_path_us": round(gets_us["hit"], 1),
+        "hit_path_overhead": round(gets_us["hit"] / gets_us["raw"], 3),
+        **measure_codec(),
+        "rounds": rounds,
+        "gets_per_round": gets,
+    }
+    speedup = result["warm_speedup"]
+    result["goals"] = {
+        "warm_speedup>=20": None if speedup is None else speedup >= 20,
+        "stampede_calls==1": stampede == 1,
+        "layer_overhead<=1.3": layer_overhead <= 1.3,
+    }
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.cache", description=__doc__)
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--rounds", type=int, default=15, help="interleaved rounds (default 15)")
+    parser.add_argument("--gets", type=int, default=400, help="GETs per round (default 400)")
+    args = parser.parse_args(argv)
+    try:
+        result = run(args.rounds, args.gets)
+    except RedisServerError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        print(orjson.dumps(result, option=orjson.OPT_INDENT_2).decode())
+    else:
+        for name, value in result.items():
+            print(f"{name:26} {value}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
