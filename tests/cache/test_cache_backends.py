@@ -241,3 +241,17 @@ async def test_redis_url_to_nowhere_opens_lazily_and_fails_as_unavailable() -> N
     with pytest.raises(CacheUnavailableError):
         await cache.get("k")
     await cache.aclose()
+
+
+async def test_a_cache_left_open_in_another_loop_does_not_poison_this_one(redis_url: str) -> None:
+    async def leak() -> RedisCache:
+        leaked = open_cache(redis_url)
+        await leaked.set("k", b"from the other loop", ttl_s=60)
+        return leaked  # never closed, and its loop ends
+
+    leaked = await asyncio.to_thread(asyncio.run, leak())
+    mine = open_cache(redis_url)
+    assert isinstance(mine, RedisCache)
+    assert mine.client.connection_pool is not leaked.client.connection_pool
+    assert await mine.get("k") == b"from the other loop"
+    await mine.aclose()

@@ -71,12 +71,14 @@ class MemoryCache:
         return self._drop(key)
 
     async def invalidate_prefix(self, prefix: str) -> int:
+        self._purge_expired()  # count only entries that were still alive
         doomed = [key for key in self._entries if key.startswith(prefix)]
         for key in doomed:
             self._drop(key)
         return len(doomed)
 
     async def invalidate_tag(self, tag: str) -> int:
+        self._purge_expired()
         keys = self._tags.pop(tag, set())
         return sum(self._drop(key) for key in keys)
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import secrets
+import weakref
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import wraps
@@ -118,30 +120,40 @@ def _check_url(url: str) -> None:
 @dataclass
 class _SharedPool:
     pool: ConnectionPool
+    loop: weakref.ref[asyncio.AbstractEventLoop] | None
     users: int = 0
 
 
-# One connection pool per process and URL, however many caches (agents) are opened on it.
-_POOLS: dict[tuple[int, str, tuple[tuple[str, Any], ...]], _SharedPool] = {}
+# One connection pool per process, URL and event loop, however many caches (agents) use it.
+# The loop is part of the key because asyncio connections belong to the loop that opened them
+# (tests run one loop each); a process serving agents has one loop, hence one pool.
+_POOLS: dict[tuple[Any, ...], _SharedPool] = {}
 
 
-def _acquire_pool(url: str, options: dict[str, Any]) -> tuple[tuple[Any, ...], ConnectionPool]:
-    key = (os.getpid(), url, tuple(sorted(options.items())))
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
+def _acquire_pool(url: str, options: dict[str, Any]) -> tuple[tuple[Any, ...], _SharedPool]:
+    loop = _running_loop()
+    key = (os.getpid(), id(loop), url, tuple(sorted(options.items())))
     shared = _POOLS.get(key)
-    if shared is None:
+    # An id can be reused by a new loop once the old one is gone: check it is the same loop.
+    if shared is None or (shared.loop() if shared.loop else None) is not loop:
         pool = ConnectionPool.from_url(url, retry=Retry(NoBackoff(), 1), **options)
-        shared = _POOLS[key] = _SharedPool(pool)
+        shared = _POOLS[key] = _SharedPool(pool, weakref.ref(loop) if loop else None)
     shared.users += 1
-    return key, shared.pool
+    return key, shared
 
 
-async def _release_pool(key: tuple[Any, ...]) -> None:
-    shared = _POOLS.get(key)  # type: ignore[arg-type]
-    if shared is None:
-        return
+async def _release_pool(key: tuple[Any, ...], shared: _SharedPool) -> None:
     shared.users -= 1
     if shared.users <= 0:
-        del _POOLS[key]  # type: ignore[arg-type]
+        if _POOLS.get(key) is shared:
+            del _POOLS[key]
         await shared.pool.aclose()
 
 
@@ -182,7 +194,7 @@ class RedisCache:
         self.url = url
         self.namespace = namespace
         self.parser = "hiredis" if HIREDIS_AVAILABLE else "python"
-        self._pool_key, pool = _acquire_pool(
+        self._pool_key, self._pool = _acquire_pool(
             url,
             {
                 "socket_timeout": socket_timeout_s,
@@ -190,7 +202,7 @@ class RedisCache:
                 "max_connections": max_connections,
             },
         )
-        self._client = Redis(connection_pool=pool)
+        self._client = Redis(connection_pool=self._pool.pool)
         self._data = f"{namespace}:d:"
         self._tag = f"{namespace}:t:"
         self._lock = f"{namespace}:l:"
@@ -322,4 +334,4 @@ class RedisCache:
             return
         self._closed = True
         await self._client.aclose()
-        await _release_pool(self._pool_key)
+        await _release_pool(self._pool_key, self._pool)

@@ -199,7 +199,7 @@ class SkillCache:
         assert self._locks is not None
         stored = await self._read(key, agent, kind)
         if isinstance(stored, _Result):
-            await self._op("unlock", agent, kind, self._locks.release_lock, key, token)
+            await self._unlock(key, token, agent, kind)
             return stored
         return await self._compute(key, compute, agent, kind, tags, meta, token=token)
 
@@ -288,7 +288,7 @@ class SkillCache:
                 await asyncio.gather(renewer, return_exceptions=True)
             if token is not None and self._locks is not None:
                 # Stored, then released: a waiter that finds the lock gone finds the value.
-                await self._op("unlock", agent, kind, self._locks.release_lock, key, token)
+                await self._unlock(key, token, agent, kind)
         return _Result(CacheOutcome(value, hit=False, shared=False, seconds_saved=0.0), compute_s)
 
     async def _store(
@@ -336,13 +336,25 @@ class SkillCache:
                 log.warning("cache_lock_lost", key=key, agent=agent, kind=kind)
                 return
 
+    async def _unlock(self, key: str, token: str, agent: str, kind: str) -> None:
+        # Tried even while the backend is marked down (one failed op may have been a blip):
+        # a lock left behind makes other processes wait for it to expire.
+        assert self._locks is not None
+        await self._op("unlock", agent, kind, self._locks.release_lock, key, token, force=True)
+
     # -- failure handling ----------------------------------------------------------------------
 
     async def _op(
-        self, op: str, agent: str, kind: str, fn: Callable[..., Awaitable[Any]], *args: Any
+        self,
+        op: str,
+        agent: str,
+        kind: str,
+        fn: Callable[..., Awaitable[Any]],
+        *args: Any,
+        force: bool = False,
     ) -> Any:
         """Run one backend call under the timeout; on failure log, count, and return SKIPPED."""
-        if self._down_until and time.monotonic() < self._down_until:
+        if self._down_until and not force and time.monotonic() < self._down_until:
             return SKIPPED
         started = time.perf_counter()
         try:
