@@ -98,6 +98,8 @@ def layout_lines(words: Sequence[str]) -> Lines | None:
     text = " ".join(words)
     if len(text) <= MAX_LINE_CHARS:
         return (text,)
+    if len(text) > MAX_LINES * MAX_LINE_CHARS + 1:
+        return None
     fitting = [
         k
         for k in range(1, len(words))

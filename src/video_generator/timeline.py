@@ -4,8 +4,8 @@ Lays segments end to end from 0, cuts each into its shots, snaps cuts to a beat 
 captions, all in integer milliseconds so that every boundary meets the next exactly.
 
 Figures (documented in docs/quality.md):
-- Pause after each segment: 12% of the average segment's speech, kept within 250..900 ms,
-  so pauses take about 10% of the whole (research: allow 10-20% for pauses).
+- Pause after each segment: 15% of the average segment's speech, kept within 250..900 ms,
+  so silence is about 10-15% of the whole (research: allow 10-20% for pauses).
 - A tightened cut (to fit a platform's maximum) uses a 150 ms pause and no beat padding.
 - No shot shorter than 1 s.
 - Beats per minute by tone: see TONE_BPM.
@@ -21,7 +21,7 @@ from video_generator.captions import Lines, caption_need_ms, time_cues
 from video_generator.models import BeatGrid, CaptionCue, TimedSegment, TimedShot, Tone
 
 MIN_SHOT_MS = 1000
-PAUSE_SHARE = 0.12
+PAUSE_SHARE = 0.15
 MIN_PAUSE_MS = 250
 MAX_PAUSE_MS = 900
 TIGHT_PAUSE_MS = 150
