@@ -36,6 +36,7 @@ __all__ = [
     "PACKAGE_VERSION",
     "PackageError",
     "PackageFiles",
+    "PackageReadError",
     "PlatformFiles",
     "check_files",
     "default_out_dir",
@@ -78,6 +79,10 @@ class PackageError(ValueError):
         self.problem = problem
         self.fix = fix
         super().__init__(f"{path}: {problem}. {fix}")
+
+
+class PackageReadError(PackageError):
+    """DIR is not a package, or its package.json cannot be read as one."""
 
 
 class PlatformFiles(BaseModel):
@@ -326,19 +331,19 @@ _REMAKE = 'Make it again with `vidgen make "<brief>" -o DIR`.'
 
 
 def read_package(out_dir: Path) -> VideoPackage:
-    """Load DIR/package.json; PackageError says which file, what is wrong and how to fix it."""
+    """Load DIR/package.json; PackageReadError says which file, what is wrong, how to fix it."""
     out_dir = Path(out_dir)
     if not out_dir.exists():
-        raise PackageError(
+        raise PackageReadError(
             out_dir, "no such folder", "Pass the folder `vidgen make` wrote (with package.json)."
         )
     if not out_dir.is_dir():
-        raise PackageError(
+        raise PackageReadError(
             out_dir, "is a file, not a package folder", "Pass the folder that holds package.json."
         )
     path = out_dir / PACKAGE_JSON
     if not path.is_file():
-        raise PackageError(
+        raise PackageReadError(
             out_dir,
             "not a video package: it has no package.json "
             "(or the run that wrote it stopped before the end)",
@@ -347,19 +352,19 @@ def read_package(out_dir: Path) -> VideoPackage:
     try:
         data: Any = orjson.loads(path.read_bytes())
     except orjson.JSONDecodeError as exc:
-        raise PackageError(
+        raise PackageReadError(
             path,
             f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})",
             "The file is damaged or was edited by hand; undo the edit. " + _REMAKE,
         ) from None
     except OSError as exc:
         problem = f"cannot be read ({exc.strerror})"
-        raise PackageError(path, problem, "Check its permissions.") from None
+        raise PackageReadError(path, problem, "Check its permissions.") from None
     if not isinstance(data, dict):
-        raise PackageError(path, "holds JSON but not a package object", _REMAKE)
+        raise PackageReadError(path, "holds JSON but not a package object", _REMAKE)
     version = str(data.get("version", PACKAGE_VERSION))
     if version != PACKAGE_VERSION:
-        raise PackageError(
+        raise PackageReadError(
             path,
             f"package version {version} is not one this vidgen reads (it reads {PACKAGE_VERSION})",
             "Use the vidgen version that wrote it, or make the package again.",
@@ -368,7 +373,7 @@ def read_package(out_dir: Path) -> VideoPackage:
         return VideoPackage.model_validate(data)
     except ValidationError as exc:
         problems, errors = describe_validation_error(exc)
-        raise PackageError(
+        raise PackageReadError(
             path,
             f"does not match the package schema ({len(errors)} problem(s): {problems})",
             "Fix those fields or undo the hand edit. " + _REMAKE,

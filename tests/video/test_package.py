@@ -48,6 +48,7 @@ from video_generator.models import (
 )
 from video_generator.package import (
     PackageError,
+    PackageReadError,
     check_files,
     default_out_dir,
     read_package,
@@ -404,14 +405,14 @@ def test_plan_txt_lists_levels_nodes_and_critical_path(tmp_path: Path) -> None:
 
 def test_read_package_on_a_folder_that_is_not_a_package(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("hello")
-    with pytest.raises(PackageError) as info:
+    with pytest.raises(PackageReadError) as info:
         read_package(tmp_path)
     message = str(info.value)
     assert str(tmp_path) in message and "no package.json" in message and "vidgen make" in message
 
-    with pytest.raises(PackageError, match="no such folder"):
+    with pytest.raises(PackageReadError, match="no such folder"):
         read_package(tmp_path / "missing")
-    with pytest.raises(PackageError, match="is a file"):
+    with pytest.raises(PackageReadError, match="is a file"):
         read_package(tmp_path / "notes.txt")
 
 
@@ -420,7 +421,7 @@ def test_read_package_on_damaged_package_json(tmp_path: Path) -> None:
     raw = files.package_json.read_bytes()
 
     files.package_json.write_bytes(raw[: len(raw) // 2])
-    with pytest.raises(PackageError) as info:
+    with pytest.raises(PackageReadError) as info:
         read_package(tmp_path / "out")
     assert "package.json: not valid JSON (line" in str(info.value)
 
@@ -428,7 +429,7 @@ def test_read_package_on_damaged_package_json(tmp_path: Path) -> None:
     del data["script"]["title"]
     data["cuts"][0]["duration_s"] = -1
     files.package_json.write_text(json.dumps(data))
-    with pytest.raises(PackageError) as info:
+    with pytest.raises(PackageReadError) as info:
         read_package(tmp_path / "out")
     message = str(info.value)
     assert "script.title: Field required" in message
@@ -437,11 +438,11 @@ def test_read_package_on_damaged_package_json(tmp_path: Path) -> None:
     data = json.loads(raw)
     data["version"] = "9"
     files.package_json.write_text(json.dumps(data))
-    with pytest.raises(PackageError, match="package version 9"):
+    with pytest.raises(PackageReadError, match="package version 9"):
         read_package(tmp_path / "out")
 
     files.package_json.write_text("[1, 2]")
-    with pytest.raises(PackageError, match="not a package object"):
+    with pytest.raises(PackageReadError, match="not a package object"):
         read_package(tmp_path / "out")
 
 
@@ -506,7 +507,7 @@ def test_a_crash_while_updating_never_leaves_a_half_package(
         write_package(build_package(extra="v2"), out)
     monkeypatch.undo()
     # package.json is written last, so its absence marks the folder as incomplete...
-    with pytest.raises(PackageError, match=r"no package\.json"):
+    with pytest.raises(PackageReadError, match=r"no package\.json"):
         read_package(out)
     assert not [p for p in out.rglob("*") if p.name.startswith(".vidgen-tmp-")]
     # ...and writing again over the remains works.

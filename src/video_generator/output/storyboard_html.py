@@ -52,7 +52,7 @@ code { font: .85em/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
 .eyebrow { color: var(--muted); font-size: .9rem; margin: 0; }
 .brief { margin: 0 0 18px; padding: 12px 16px; border-left: 4px solid var(--accent);
   background: var(--card); border-radius: 0 10px 10px 0; font-size: 1.05rem; }
-.facts { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 200px), 1fr));
+.facts { display: grid; grid-template-columns: repeat(auto-fill, minmax(140px, 1fr));
   gap: 10px; margin: 0; }
 .facts div { background: var(--card); border: 1px solid var(--line); border-radius: 10px;
   padding: 8px 12px; }
@@ -87,11 +87,17 @@ code { font: .85em/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
 .swatch { display: inline-block; font: .72rem/1 ui-monospace, Menlo, Consolas, monospace;
   padding: 5px 7px; border-radius: 6px; border: 1px solid rgba(0,0,0,.12); }
 .shots { display: grid; gap: 14px; margin-top: 16px;
-  grid-template-columns: repeat(auto-fill, minmax(min(100%, 340px), 1fr)); }
+  grid-template-columns: repeat(auto-fit, minmax(min(100%, 340px), 1fr)); }
 .shot { border: 1px solid var(--line); border-radius: 12px; padding: 14px; min-width: 0; }
 .shot > header { display: flex; justify-content: space-between; gap: 8px; flex-wrap: wrap;
   align-items: baseline; }
-.frame { height: 180px; max-width: 100%; margin: 12px auto 8px; border-radius: 8px;
+.panel { margin: 12px 0 4px; }
+.panel.portrait { display: grid; grid-template-columns: auto minmax(0, 1fr); gap: 14px;
+  align-items: start; }
+.panel.portrait .frame { height: 200px; }
+.panel.landscape .frame { width: 100%; margin-bottom: 8px; }
+.panel .fields { margin: 0; }
+.frame { max-width: 100%; border-radius: 8px;
   display: flex; align-items: flex-end; justify-content: center; padding: 8px;
   text-align: center; overflow: hidden; box-shadow: inset 0 0 0 1px rgba(0,0,0,.08); }
 .frame .caption { background: rgba(0,0,0,.68); color: #fff; border-radius: 6px;
@@ -121,7 +127,7 @@ footer { color: var(--muted); font-size: .8rem; margin-top: 40px; }
 @media (max-width: 560px) {
   .wrap { padding: 16px 12px 48px; }
   .scene { padding: 14px; }
-  .frame { height: 140px; }
+  .panel.portrait .frame { height: 168px; }
 }
 """
 
@@ -183,14 +189,21 @@ def _frame(shot: Shot, aspect: tuple[int, int]) -> str:
     return f'<div class="frame empty" style="{style}"><span class="caption">{e(label)}</span></div>'
 
 
-def _shot(shot: Shot, index: Index, aspect: tuple[int, int]) -> str:
+def _shot(shot: Shot, scene: Scene, index: Index, aspect: tuple[int, int]) -> str:
     timed = index.shot_times.get(shot.id)
     when = span(timed.start_s, timed.end_s) if timed else "untimed"
     prompts = shot.prompts
+    # Tall and square frames sit beside the fields, like a storyboard panel; wide ones on top.
+    shape = "landscape" if aspect[0] > aspect[1] else "portrait"
+    palette = (
+        f'<div class="meta">Palette {_swatches(shot.palette)}</div>'
+        if shot.palette != scene.palette
+        else ""
+    )
     return (
         f'<section class="shot" id="{e(_anchor("shot", shot.id))}">'
         f'<header><code>{e(shot.id)}</code><span class="time">{e(when)}</span></header>'
-        f"{_frame(shot, aspect)}"
+        f'<div class="panel {shape}">{_frame(shot, aspect)}'
         + _fields(
             [
                 ("Shot", words(shot.type.value)),
@@ -202,8 +215,9 @@ def _shot(shot: Shot, index: Index, aspect: tuple[int, int]) -> str:
             ]
             + ([("On screen", shot.on_screen_text)] if shot.on_screen_text else [])
         )
-        + f'<p dir="auto">{e(shot.visual_description)}</p>'
-        f'<div class="meta">Palette {_swatches(shot.palette)}</div>'
+        + "</div>"
+        f'<p dir="auto">{e(shot.visual_description)}</p>'
+        f"{palette}"
         f'<h4>Prompt</h4><p class="prompt" dir="auto">{e(prompts.prompt)}</p>'
         "<details><summary>Motion and negative prompts</summary>"
         f'<h4>Motion</h4><p class="prompt" dir="auto">{e(prompts.motion_prompt)}</p>'
@@ -236,7 +250,7 @@ def _scene(number: int, scene: Scene, index: Index, aspect: tuple[int, int]) -> 
         meta.append(f'<span dir="auto">On screen: <strong>{text}</strong></span>')
     parts.append(f'<div class="meta">{"".join(meta)}</div>')
     parts.append('<div class="shots">')
-    parts += [_shot(shot, index, aspect) for shot in scene.shots]
+    parts += [_shot(shot, scene, index, aspect) for shot in scene.shots]
     parts.append("</div></article>")
     return "".join(parts)
 
@@ -302,7 +316,8 @@ def _quality_table(pkg: VideoPackage) -> str:
         "<th>Detail</th></tr>"
     )
     rows = []
-    for gate in pkg.quality.gates:
+    # Failures first: they are what a reader opens this table for.
+    for gate in sorted(pkg.quality.gates, key=lambda g: g.passed):
         verdict = "pass" if gate.passed else "fail"
         result = f'<span class="{verdict}">{verdict}</span>'
         rows.append(
