@@ -312,7 +312,7 @@ def _cta_in_script(brief: Brief, script: Script) -> GateResult:
     if not script.call_to_action.strip():
         problems.append("the script has no call to action")
     if last.type != SegmentType.CTA:
-        problems.append(f"the last segment is a {last.type.value}, not a cta")
+        problems.append(f"the last segment is a {last.type}, not a cta")
     if brief.call_to_action:
         said = _normal(" ".join([script.call_to_action, last.narration, last.on_screen_text]))
         if _normal(brief.call_to_action) not in said:
