@@ -444,11 +444,11 @@ class WorkflowRun:
     async def _run_node(self, i: int, node: PlannedNode) -> None:
         started = time.perf_counter()
         self._t0[i] = started
+        self._attempts[i] = 1
         self._emit(_NODE_STARTED, i, 0.0, "", None, started)
         try:
             inputs = self._inputs(i, node) if node.bindings else {}
             if node.retries == 0 and node.timeout_s is None:
-                self._attempts[i] = 1
                 output = await self._runner(node, inputs, _NodeProgress(self, i))
             else:
                 output = await self._call(i, node, inputs)

@@ -237,8 +237,8 @@ def walk(value: Any, path: Sequence[str], ref_text: str) -> Any:
 
 
 def _missing(ref_text: str, path: Sequence[str], depth: int, what: str) -> str:
-    at = ".".join(path[:depth]) or "(top)"
-    return f"{ref_text} cannot be resolved: at {at}, {what}"
+    at = f"at '{'.'.join(path[:depth])}', " if depth else ""
+    return f"{ref_text} cannot be resolved: {at}{what}"
 
 
 class Scope:
