@@ -68,6 +68,16 @@ _PLATFORM_DIR = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 _TEMP_PREFIX = ".vidgen-tmp-"
 
 
+def _read_umask() -> int:
+    # Read once at import: os.umask can only be read by setting it, which is not thread-safe.
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
+
+
+_UMASK = _read_umask()
+
+
 class PackageError(ValueError):
     """A folder that is not a readable package, or a package that cannot be written.
 
@@ -219,6 +229,8 @@ def _write_atomic(path: Path, data: bytes) -> None:
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=_TEMP_PREFIX + path.name + ".")
     try:
         with os.fdopen(fd, "wb") as handle:
+            # mkstemp makes the file 0600; give it the mode any other new file would get.
+            os.fchmod(handle.fileno(), 0o666 & ~_UMASK)
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
@@ -298,7 +310,7 @@ def write_package(pkg: VideoPackage, out_dir: Path) -> PackageFiles:
         try:
             for relative, data in files.items():
                 _write_atomic(staging / relative, data)
-            os.chmod(staging, 0o777 & ~_umask())
+            os.chmod(staging, 0o777 & ~_UMASK)
             staging.rename(out_dir)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
@@ -315,13 +327,6 @@ def write_package(pkg: VideoPackage, out_dir: Path) -> PackageFiles:
     written = PackageFiles.at(out_dir, platforms, bytes_written=size)
     log.info("package_written", path=str(out_dir), files=len(files), bytes=size)
     return written
-
-
-def _umask() -> int:
-    # mkdtemp makes a 0700 folder; give the final folder the usual permissions instead.
-    current = os.umask(0)
-    os.umask(current)
-    return current
 
 
 # ---------------------------------------------------------------- reading

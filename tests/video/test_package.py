@@ -280,6 +280,14 @@ def test_write_then_read_gives_an_equal_package(tmp_path: Path) -> None:
     assert check_files(tmp_path / "out") == []
 
 
+def test_files_get_the_usual_permissions(tmp_path: Path) -> None:
+    files = write_package(build_package(), tmp_path / "out")
+    umask = package_module._UMASK
+    assert (files.root.stat().st_mode & 0o777) == 0o777 & ~umask
+    for path in files.paths():
+        assert (path.stat().st_mode & 0o777) == 0o666 & ~umask, path
+
+
 def test_json_files_hold_their_models(tmp_path: Path) -> None:
     pkg = build_package()
     files = write_package(pkg, tmp_path / "out")

@@ -53,7 +53,9 @@ code { font: .85em/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
 .brief { margin: 0 0 18px; padding: 12px 16px; border-left: 4px solid var(--accent);
   background: var(--card); border-radius: 0 10px 10px 0; font-size: 1.05rem; }
 .facts { display: grid; grid-template-columns: repeat(auto-fill, minmax(140px, 1fr));
+  grid-auto-flow: dense;
   gap: 10px; margin: 0; }
+.facts .wide { grid-column: span 2; }
 .facts div { background: var(--card); border: 1px solid var(--line); border-radius: 10px;
   padding: 8px 12px; }
 .facts dt { font-size: .75rem; text-transform: uppercase; letter-spacing: .06em;
@@ -71,6 +73,8 @@ code { font: .85em/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
 .timeline a { flex-basis: 0; min-width: 3px; border-right: 1px solid rgba(255,255,255,.6);
   display: block; }
 .timeline a:hover { opacity: .8; }
+.timeline a.scene-start { border-left: 3px solid var(--bg); }
+.timeline a.scene-start:first-child { border-left: 0; }
 .axis { display: flex; justify-content: space-between; color: var(--muted); font-size: .8rem;
   margin-top: 4px; }
 .scene { background: var(--card); border: 1px solid var(--line); border-radius: 16px;
@@ -257,16 +261,20 @@ def _scene(number: int, scene: Scene, index: Index, aspect: tuple[int, int]) -> 
 
 def _timeline(pkg: VideoPackage, index: Index) -> str:
     links = []
-    for shot in pkg.storyboard.shots():
-        timed = index.shot_times.get(shot.id)
-        if timed is None or timed.end_s <= timed.start_s:
-            continue
-        colours = _colours(shot.palette) or ["#8a94a6"]
-        style = f"flex-grow:{timed.end_s - timed.start_s:.3f};background:{colours[0]}"
-        title = f"{shot.id}: {span(timed.start_s, timed.end_s)}"
-        links.append(
-            f'<a href="#{e(_anchor("shot", shot.id))}" style="{style}" title="{e(title)}"></a>'
-        )
+    for scene in pkg.storyboard.scenes:
+        for number, shot in enumerate(scene.shots):
+            timed = index.shot_times.get(shot.id)
+            if timed is None or timed.end_s <= timed.start_s:
+                continue
+            colours = _colours(shot.palette) or ["#8a94a6"]
+            style = f"flex-grow:{timed.end_s - timed.start_s:.3f};background:{colours[0]}"
+            title = f"{scene.title}, {shot.id}: {span(timed.start_s, timed.end_s)}"
+            # A scene's first shot gets a wider gap before it, so scenes read as groups.
+            start = ' class="scene-start"' if number == 0 else ""
+            links.append(
+                f'<a href="#{e(_anchor("shot", shot.id))}"{start} style="{style}" '
+                f'title="{e(title)}"></a>'
+            )
     if not links:
         return "<p>No shot is timed yet.</p>"
     return (
@@ -359,7 +367,12 @@ def storyboard_html(pkg: VideoPackage) -> str:
         ("Narration", f"{script.total_words} words at {script.words_per_minute:g} wpm"),
         ("Language", brief.language),
     ]
-    fact_html = "".join(f'<div><dt>{e(k)}</dt><dd dir="auto">{e(v)}</dd></div>' for k, v in facts)
+    # Long values (several platforms, a long audience) get two columns, not a tall box.
+    wide = ' class="wide"'
+    fact_html = "".join(
+        f'<div{wide if len(v) > 24 else ""}><dt>{e(k)}</dt><dd dir="auto">{e(v)}</dd></div>'
+        for k, v in facts
+    )
     tags = " ".join(hashtag(t) for t in script.hashtags)
     engine = " · ".join(f"{k}: {v}" for k, v in pkg.engine.items())
     body = [
