@@ -114,8 +114,10 @@ def _segment_end(
 ) -> int:
     natural = start + segment_floor_ms(spec, pause_ms)
     if limit is not None and natural > limit:
-        # The hook must land inside the platform's window: give it the short pause.
-        natural = start + segment_floor_ms(spec, min(pause_ms, TIGHT_PAUSE_MS))
+        # The hook must land inside the platform's window: shorten its pause to what is left
+        # of the window (at most the tight pause), then no beat padding.
+        room = limit - start - spec.speech_ms
+        natural = start + segment_floor_ms(spec, max(0, min(pause_ms, TIGHT_PAUSE_MS, room)))
         tight = True
     if tight:
         return natural

@@ -175,6 +175,13 @@ def test_unknown_platform_is_a_clear_input_error() -> None:
         make_cut("vine")
 
 
+def test_a_timing_plan_of_another_script_is_a_clear_input_error() -> None:
+    brief = make_brief()
+    timing = make_timing(brief, make_long_script())
+    with pytest.raises(InvalidInputError, match="does not time this script"):
+        make_cut("tiktok", brief, make_script(), timing)
+
+
 def test_same_input_same_cut() -> None:
     brief = make_brief(platforms=["x"], duration_s=200)
     script = make_long_script()

@@ -141,6 +141,21 @@ def test_hook_ends_inside_the_strictest_window_of_the_brief() -> None:
     assert long_form.segments[0].end_s > short_form.segments[0].end_s
 
 
+def test_a_hook_spoken_in_just_under_the_window_still_lands_inside_it() -> None:
+    # 7 words at 145 wpm take 2.897 s: only 103 ms are left for the pause in a 3 s window.
+    hook = make_segment(
+        "seg-01",
+        SegmentType.HOOK,
+        "Your mornings deserve much better cold brew.",
+        words_per_minute=145,
+    )
+    script = make_script(
+        [hook, *make_script(words_per_minute=145).segments[1:]], words_per_minute=145
+    )
+    plan = build_timing_plan(make_brief(platforms=["tiktok"]), script)
+    assert 2.897 <= plan.segments[0].end_s <= 3.0
+
+
 def test_a_segment_too_short_for_its_captions_or_shots_is_lengthened() -> None:
     segments = [
         make_segment("seg-01", SegmentType.HOOK, "Stop.", shot_count=3),

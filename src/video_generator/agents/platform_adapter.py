@@ -255,6 +255,13 @@ def build_cut(
         platform = get_platform(platform_id)
     except UnknownPlatformError as exc:
         raise InvalidInputError(str(exc)) from None
+    script_ids = [s.id for s in script.segments]
+    if [s.segment_id for s in timing.segments] != script_ids:
+        raise InvalidInputError(
+            "the timing plan does not time this script: its segments are "
+            f"{[s.segment_id for s in timing.segments]}, the script's are {script_ids}. "
+            "Make the timing plan from the same script."
+        )
     board_ids = [shot.id for shot in storyboard.shots()]
     if board_ids != [shot.shot_id for shot in timing.shots]:
         log.warning("storyboard and timing shot ids differ", platform=platform.id)
