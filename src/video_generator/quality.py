@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 
 from video_generator.captions import (
     MAX_CHARS_PER_S,
@@ -69,29 +70,42 @@ def _gate(
 # ---------------------------------------------------------------- timeline
 
 
+@dataclass
+class TimelineFaults:
+    """Gaps and overlaps of a timeline, in milliseconds, with a note on each."""
+
+    gaps_ms: float = 0.0
+    overlaps_ms: float = 0.0
+    gap_notes: list[str] = field(default_factory=list)
+    overlap_notes: list[str] = field(default_factory=list)
+
+    def gap(self, ms: float, note: str) -> None:
+        self.gaps_ms += ms
+        self.gap_notes.append(note)
+
+    def overlap(self, ms: float, note: str) -> None:
+        self.overlaps_ms += ms
+        self.overlap_notes.append(note)
+
+
 def timeline_faults(
     segments: Sequence[TimedSegment], shots: Sequence[TimedShot], total_s: float
-) -> tuple[float, float, list[str]]:
-    """Total gap and overlap (ms) of a timeline: segments from 0 to total, shots tiling each."""
-    gaps = overlaps = 0.0
-    notes: list[str] = []
+) -> TimelineFaults:
+    """Gaps and overlaps of a timeline: segments from 0 to total_s, shots tiling each segment."""
+    faults = TimelineFaults()
 
     def step(label: str, expected: float, start: float) -> None:
-        nonlocal gaps, overlaps
         delta = _ms(start - expected)
         if delta > TIMELINE_TOLERANCE_MS / 2:
-            gaps += delta
-            notes.append(f"{delta:.0f} ms gap before {label}")
+            faults.gap(delta, f"{delta:.0f} ms gap before {label}")
         elif delta < -TIMELINE_TOLERANCE_MS / 2:
-            overlaps -= delta
-            notes.append(f"{-delta:.0f} ms overlap at {label}")
+            faults.overlap(-delta, f"{-delta:.0f} ms overlap at {label}")
 
     cursor = 0.0
     for seg in segments:
         step(seg.segment_id, cursor, seg.start_s)
         if seg.end_s < seg.start_s:
-            overlaps += _ms(seg.start_s - seg.end_s)
-            notes.append(f"{seg.segment_id} ends before it starts")
+            faults.overlap(_ms(seg.start_s - seg.end_s), f"{seg.segment_id} ends before it starts")
         seg_shots = [shot for shot in shots if shot.segment_id == seg.segment_id]
         shot_cursor = seg.start_s
         for shot in seg_shots:
@@ -100,38 +114,42 @@ def timeline_faults(
         if seg_shots:
             step(f"the end of {seg.segment_id}", shot_cursor, seg.end_s)
         else:
-            gaps += _ms(max(0.0, seg.end_s - seg.start_s))
-            notes.append(f"{seg.segment_id} has no shots")
+            faults.gap(_ms(max(0.0, seg.end_s - seg.start_s)), f"{seg.segment_id} has no shots")
         cursor = seg.end_s
     step("the end of the timeline", cursor, total_s)
-    orphans = {shot.shot_id for shot in shots} - {
-        shot.shot_id for seg in segments for shot in shots if shot.segment_id == seg.segment_id
-    }
+    segment_ids = {seg.segment_id for seg in segments}
+    orphans = [shot for shot in shots if shot.segment_id not in segment_ids]
     if orphans:
-        overlaps += sum(_ms(s.end_s - s.start_s) for s in shots if s.shot_id in orphans)
-        notes.append(f"shots outside every segment: {', '.join(sorted(orphans))}")
-    return gaps, overlaps, notes
+        faults.overlap(
+            sum(_ms(s.end_s - s.start_s) for s in orphans),
+            f"shots outside every segment: {', '.join(s.shot_id for s in orphans)}",
+        )
+    return faults
 
 
 def _timeline_gates(
     scope: str, segments: Sequence[TimedSegment], shots: Sequence[TimedShot], total_s: float
 ) -> list[GateResult]:
-    gaps, overlaps, notes = timeline_faults(segments, shots, total_s)
+    faults = timeline_faults(segments, shots, total_s)
     limit = f"<= {TIMELINE_TOLERANCE_MS:g}"
-    gap_notes = "; ".join(n for n in notes if "gap" in n or "no shots" in n)
-    overlap_notes = "; ".join(n for n in notes if not ("gap" in n or "no shots" in n))
     return [
         _gate(
-            "timeline_gaps_ms", scope, gaps, limit, "ms", gaps <= TIMELINE_TOLERANCE_MS, gap_notes
+            "timeline_gaps_ms",
+            scope,
+            faults.gaps_ms,
+            limit,
+            "ms",
+            faults.gaps_ms <= TIMELINE_TOLERANCE_MS,
+            "; ".join(faults.gap_notes),
         ),
         _gate(
             "timeline_overlaps_ms",
             scope,
-            overlaps,
+            faults.overlaps_ms,
             limit,
             "ms",
-            overlaps <= TIMELINE_TOLERANCE_MS,
-            overlap_notes,
+            faults.overlaps_ms <= TIMELINE_TOLERANCE_MS,
+            "; ".join(faults.overlap_notes),
         ),
     ]
 
