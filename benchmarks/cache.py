@@ -74,11 +74,13 @@ async def measure_gets(url: str, rounds: int, gets: int) -> dict[str, float]:
     try:
         for fn, k in ((raw.get, raw_key), (cache.get, key), (hit, key)):  # warm up connections
             await _time_gets(fn, k, 50)
-        # Interleave the three in every round so drift on a shared machine hits each alike.
-        for _ in range(rounds):
-            samples["raw"].append(await _time_gets(raw.get, raw_key, gets))
-            samples["layer"].append(await _time_gets(cache.get, key, gets))
-            samples["hit"].append(await _time_gets(hit, key, gets))
+        # Interleave the three in every round, in a rotating order, so drift on a shared
+        # machine and any first-in-round effect hit each alike.
+        contenders = [("raw", raw.get, raw_key), ("layer", cache.get, key), ("hit", hit, key)]
+        for round_no in range(rounds):
+            shift = round_no % len(contenders)
+            for name, fn, k in contenders[shift:] + contenders[:shift]:
+                samples[name].append(await _time_gets(fn, k, gets))
         assert (await cache.get(key)) == (await raw.get(raw_key))
     finally:
         await skills.aclose()

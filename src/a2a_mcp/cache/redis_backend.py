@@ -157,17 +157,28 @@ async def _release_pool(key: tuple[Any, ...], shared: _SharedPool) -> None:
         await shared.pool.aclose()
 
 
-def _unavailable(method: Callable[P, Awaitable[T]]) -> Callable[P, Awaitable[T]]:
-    """Turn redis and socket errors into CacheUnavailableError, the one error callers handle."""
+Method = Callable[P, Awaitable[T]]
 
-    @wraps(method)
-    async def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
-        try:
-            return await method(*args, **kwargs)
-        except (RedisError, OSError) as exc:
-            raise CacheUnavailableError(f"redis {method.__name__} failed: {exc}") from exc
 
-    return wrapper
+def _timed(*, slow: bool = False) -> Callable[[Method[P, T]], Method[P, T]]:
+    """Bound a method by the cache's timeout and turn redis, socket and timeout errors into
+    CacheUnavailableError, the one error callers handle. `slow` ops (scans) get scan_timeout_s."""
+
+    def decorate(method: Method[P, T]) -> Method[P, T]:
+        @wraps(method)
+        async def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
+            cache: RedisCache = args[0]  # type: ignore[assignment]
+            try:
+                async with asyncio.timeout(cache.scan_timeout_s if slow else cache.timeout_s):
+                    return await method(*args, **kwargs)
+            except TimeoutError:
+                raise CacheUnavailableError(f"redis {method.__name__} timed out") from None
+            except (RedisError, OSError) as exc:
+                raise CacheUnavailableError(f"redis {method.__name__} failed: {exc}") from exc
+
+        return wrapper
+
+    return decorate
 
 
 def _glob_escape(text: str) -> str:
@@ -186,18 +197,22 @@ class RedisCache:
         url: str,
         *,
         namespace: str = "vgc",
-        socket_timeout_s: float = 1.0,
+        timeout_s: float = 0.25,
+        scan_timeout_s: float = 30.0,
         connect_timeout_s: float = 0.5,
         max_connections: int = 64,
     ) -> None:
         _check_url(url)
         self.url = url
+        # Each operation is bounded here with one asyncio timer, not by redis-py's socket_timeout:
+        # that one wraps every send in asyncio.wait_for, a task per command (~20 us a GET).
+        self.timeout_s = timeout_s
+        self.scan_timeout_s = scan_timeout_s
         self.namespace = namespace
         self.parser = "hiredis" if HIREDIS_AVAILABLE else "python"
         self._pool_key, self._pool = _acquire_pool(
             url,
             {
-                "socket_timeout": socket_timeout_s,
                 "socket_connect_timeout": connect_timeout_s,
                 "max_connections": max_connections,
             },
@@ -222,11 +237,14 @@ class RedisCache:
     async def get(self, key: str) -> bytes | None:
         # Written out rather than decorated: this is the hot path measured against a raw GET.
         try:
-            return await self._client.get(self._data + key)
+            async with asyncio.timeout(self.timeout_s):
+                return await self._client.get(self._data + key)
+        except TimeoutError:
+            raise CacheUnavailableError("redis get timed out") from None
         except (RedisError, OSError) as exc:
             raise CacheUnavailableError(f"redis get failed: {exc}") from exc
 
-    @_unavailable
+    @_timed()
     async def set(
         self, key: str, value: bytes, ttl_s: float | None, tags: Sequence[str] = ()
     ) -> None:
@@ -242,11 +260,11 @@ class RedisCache:
             keys=[data_key, *(self._tag + tag for tag in tags)], args=[value, ttl_ms]
         )
 
-    @_unavailable
+    @_timed()
     async def delete(self, key: str) -> bool:
         return bool(await self._client.delete(self._data + key))
 
-    @_unavailable
+    @_timed(slow=True)
     async def invalidate_prefix(self, prefix: str) -> int:
         removed = 0
         batch: list[bytes] = []
@@ -261,11 +279,11 @@ class RedisCache:
             removed += await self._client.unlink(*batch)
         return removed
 
-    @_unavailable
+    @_timed(slow=True)
     async def invalidate_tag(self, tag: str) -> int:
         return int(await self._invalidate_tag(keys=[self._tag + tag]))
 
-    @_unavailable
+    @_timed()
     async def record(self, deltas: Mapping[str, AgentStats]) -> None:
         if not deltas:
             return
@@ -281,7 +299,7 @@ class RedisCache:
             pipe.sadd(self._agents, agent)
         await pipe.execute()
 
-    @_unavailable
+    @_timed()
     async def reset_stats(self, agent: str | None = None) -> None:
         if agent is not None:
             await self._client.delete(self._stat + agent)
@@ -290,7 +308,7 @@ class RedisCache:
         agents = await self._client.smembers(self._agents)
         await self._client.delete(self._agents, *(self._stat + a.decode() for a in agents))
 
-    @_unavailable
+    @_timed(slow=True)
     async def stats(self) -> CacheStats:
         agents = sorted(a.decode() for a in await self._client.smembers(self._agents))
         pipe = self._client.pipeline(transaction=False)
@@ -311,7 +329,7 @@ class RedisCache:
             },
         )
 
-    @_unavailable
+    @_timed()
     async def try_lock(self, name: str, ttl_s: float) -> str | None:
         token = secrets.token_hex(16)
         taken = await self._client.set(
@@ -319,13 +337,13 @@ class RedisCache:
         )
         return token if taken else None
 
-    @_unavailable
+    @_timed()
     async def renew_lock(self, name: str, token: str, ttl_s: float) -> bool:
         return bool(
             await self._renew(keys=[self._lock + name], args=[token, max(1, round(ttl_s * 1000))])
         )
 
-    @_unavailable
+    @_timed()
     async def release_lock(self, name: str, token: str) -> bool:
         return bool(await self._release(keys=[self._lock + name], args=[token]))
 

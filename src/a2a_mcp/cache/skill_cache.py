@@ -82,7 +82,12 @@ class SkillCache:
         self.compress_above = compress_above
         # Only a backend shared between processes (Redis) needs, and has, cross-process locks.
         self._locks: LockingCache | None = cache if isinstance(cache, LockingCache) else None
-        self._in_process = bool(getattr(cache, "in_process", False))
+        # Arm our own timer only where it adds something: not for in-process backends (nothing to
+        # wait on), nor for one that already bounds each operation at least as tightly (Redis).
+        own_timeout = getattr(cache, "timeout_s", None)
+        self._untimed = bool(getattr(cache, "in_process", False)) or (
+            own_timeout is not None and own_timeout <= op_timeout_s
+        )
         self._flights: dict[str, asyncio.Future[_Result]] = {}
         self._down_until = 0.0  # monotonic time before which the backend is not tried again
         self._pending: dict[str, dict[str, float]] = {}
@@ -358,8 +363,8 @@ class SkillCache:
             return SKIPPED
         started = time.perf_counter()
         try:
-            if self._in_process:
-                result = await fn(*args)  # nothing to wait on, so no timer to arm
+            if self._untimed:
+                result = await fn(*args)
             else:
                 async with asyncio.timeout(self.op_timeout_s):
                     result = await fn(*args)
