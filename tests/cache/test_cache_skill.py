@@ -278,3 +278,21 @@ async def test_lock_is_released_after_storing(redis_url: str) -> None:
     finally:
         await raw.aclose()
         await cache.aclose()
+
+
+async def test_a_burst_wider_than_the_pool_waits_for_connections(redis_url: str) -> None:
+    cache = open_cache(redis_url, max_connections=4)
+    try:
+        skills = SkillCache(cache)
+        compute = Counter(delay_s=0.0)
+        keys = [key_of(skills, f"burst {i}") for i in range(200)]
+        outcomes = await asyncio.gather(
+            *(skills.get_or_compute(k, compute, agent="burst", kind="k") for k in keys)
+        )
+        assert compute.calls == 200 and not any(o.hit for o in outcomes)
+        again = await asyncio.gather(
+            *(skills.get_or_compute(k, compute, agent="burst", kind="k") for k in keys)
+        )
+        assert all(o.hit for o in again)  # nothing was skipped for want of a connection
+    finally:
+        await cache.aclose()

@@ -12,7 +12,7 @@ from functools import wraps
 from typing import Any, ParamSpec, TypeVar
 from urllib.parse import urlsplit, urlunsplit
 
-from redis.asyncio import ConnectionPool, Redis
+from redis.asyncio import BlockingConnectionPool, ConnectionPool, Redis
 from redis.asyncio.connection import URL_QUERY_ARGUMENT_PARSERS, parse_url
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
@@ -143,7 +143,11 @@ def _acquire_pool(url: str, options: dict[str, Any]) -> tuple[tuple[Any, ...], _
     shared = _POOLS.get(key)
     # An id can be reused by a new loop once the old one is gone: check it is the same loop.
     if shared is None or (shared.loop() if shared.loop else None) is not loop:
-        pool = ConnectionPool.from_url(url, retry=Retry(NoBackoff(), 1), **options)
+        # Blocking: a burst beyond max_connections waits for a free connection (bounded by the
+        # operation's timer) instead of failing, which would mark the cache down for everyone.
+        pool = BlockingConnectionPool.from_url(
+            url, retry=Retry(NoBackoff(), 1), timeout=None, **options
+        )
         shared = _POOLS[key] = _SharedPool(pool, weakref.ref(loop) if loop else None)
     shared.users += 1
     return key, shared
