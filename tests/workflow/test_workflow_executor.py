@@ -555,3 +555,10 @@ async def test_metrics_count_runs() -> None:
     before = count()
     await WorkflowExecutor(echo).execute(plan_of(step("a")))
     assert count() == before + 1
+
+
+async def test_a_plan_with_no_nodes_completes_at_once() -> None:
+    plan = plan_of(step("a", for_each="${input.xs}"), run_input={"xs": []})
+    events, result = await run_all(WorkflowExecutor(echo), plan)
+    assert result.status is RunStatus.COMPLETED and result.nodes == {}
+    assert [e.kind for e in events] == [EventKind.RUN_STARTED, EventKind.RUN_COMPLETED]

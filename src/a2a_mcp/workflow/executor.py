@@ -270,10 +270,13 @@ class WorkflowRun:
     ) -> None:
         self._log.append((kind, node, progress, message, data, at or time.perf_counter()))
         if self._waiters:
-            waiters, self._waiters = self._waiters, []
-            for waiter in waiters:
-                if not waiter.done():
-                    waiter.set_result(None)
+            self._wake()
+
+    def _wake(self) -> None:
+        waiters, self._waiters = self._waiters, []
+        for waiter in waiters:
+            if not waiter.done():
+                waiter.set_result(None)
 
     def _event(self, seq: int) -> ProgressEvent:
         kind, i, progress, message, data, at = self._log[seq]
@@ -282,7 +285,8 @@ class WorkflowRun:
             if kind == _NODE_STARTED:
                 data = {"level": level, "attempt": 1}
             elif kind == _NODE_COMPLETED:
-                data = {"level": level, "attempt": self._attempts[i], "duration_ms": data}
+                duration_ms = (self._t1[i] - self._t0[i]) * 1000.0
+                data = {"level": level, "attempt": self._attempts[i], "duration_ms": duration_ms}
         return ProgressEvent(
             seq=seq,
             task_id=self.task_id,
@@ -407,7 +411,7 @@ class WorkflowRun:
                 ready.extend(self._level_nodes[self._level])
         if self._open == 0:
             self._finalize()
-        else:
+        elif ready or self._limited:
             self._drain()
 
     def _skip_reason(self, i: int) -> str | None:
@@ -445,7 +449,9 @@ class WorkflowRun:
         started = time.perf_counter()
         self._t0[i] = started
         self._attempts[i] = 1
-        self._emit(_NODE_STARTED, i, 0.0, "", None, started)
+        self._log.append((_NODE_STARTED, i, 0.0, "", None, started))
+        if self._waiters:
+            self._wake()
         try:
             inputs = self._inputs(i, node) if node.bindings else {}
             if node.retries == 0 and node.timeout_s is None:
@@ -539,7 +545,9 @@ class WorkflowRun:
             self._emit(_NODE_CACHED, i, 1.0, "from cache", {"level": node.level})
         self._status[i] = _COMPLETED
         self._outputs[i] = output
-        self._emit(_NODE_COMPLETED, i, 1.0, "", (ended - self._t0[i]) * 1000.0, ended)
+        self._log.append((_NODE_COMPLETED, i, 1.0, "", None, ended))
+        if self._waiters:
+            self._wake()
         if self._stopping:
             self._maybe_finalize()
         else:
@@ -650,6 +658,7 @@ class WorkflowRun:
             self._grace.cancel()
         for i in [i for i, task in enumerate(self._tasks) if task is not None]:
             # These ignored cancellation for cancel_grace_s; the run stops waiting for them.
+            self._t1[i] = self._ended
             self._mark_cancelled(i, self._ended)
         status = self._final_status
         makespan_ms = (self._ended - self._perf0) * 1000.0
@@ -674,7 +683,7 @@ class WorkflowRun:
         )
         metrics.RUNS.labels(self.plan.name, status.value).inc()
         metrics.RUN_SECONDS.labels(self.plan.name).observe(makespan_ms / 1000.0)
-        log = self._logger.info if status is RunStatus.COMPLETED else self._logger.warning
+        log = self._logger.warning if status is RunStatus.FAILED else self._logger.info
         log(
             "run finished",
             status=status.value,
@@ -692,23 +701,35 @@ class WorkflowRun:
 
     def _build_result(self) -> RunResult:
         nodes: dict[str, NodeResult] = {}
-        unix = self._unix
+        shift = self._wall0 - self._perf0  # perf_counter -> Unix time
+        t0, t1, status_of, outputs, attempts = (
+            self._t0,
+            self._t1,
+            self._status,
+            self._outputs,
+            self._attempts,
+        )
         for i, node in enumerate(self._nodes):
-            status = self._status[i]
-            started = self._t0[i] if status is not _PENDING and status is not _SKIPPED else None
-            ended = self._t1[i] if started is not None and self._t1[i] else None
+            status = status_of[i]
+            started = t0[i] or None  # 0.0: never started (pending or skipped)
+            ended = t1[i] or None
+            if started is None or ended is None:
+                times: tuple[float | None, float | None, float | None] = (None, None, None)
+            else:
+                times = (started + shift, ended + shift, (ended - started) * 1000.0)
+            if status is _COMPLETED and i not in self._cached:
+                nodes[node.id] = NodeResult(status, outputs[i], attempts[i], node.level, *times)
+                continue
             error = self._errors.get(i)
             nodes[node.id] = NodeResult(
-                status=status,
-                output=self._outputs[i],
-                attempts=self._attempts[i],
-                level=node.level,
-                started_at=unix(started) if started is not None else None,
-                ended_at=unix(ended) if ended is not None else None,
-                duration_ms=(ended - started) * 1000.0 if ended is not None and started else None,
-                cached=i in self._cached,
-                error=error[0] if error else None,
-                error_code=error[1] if error else None,
+                status,
+                outputs[i],
+                attempts[i],
+                node.level,
+                *times,
+                i in self._cached,
+                error[0] if error else None,
+                error[1] if error else None,
             )
         return RunResult(
             task_id=self.task_id,
