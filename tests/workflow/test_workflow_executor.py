@@ -562,3 +562,19 @@ async def test_a_plan_with_no_nodes_completes_at_once() -> None:
     events, result = await run_all(WorkflowExecutor(echo), plan)
     assert result.status is RunStatus.COMPLETED and result.nodes == {}
     assert [e.kind for e in events] == [EventKind.RUN_STARTED, EventKind.RUN_COMPLETED]
+
+
+async def test_each_retry_gets_fresh_inputs() -> None:
+    seen: list[dict[str, Any]] = []
+
+    async def messy(node: PlannedNode, inputs: dict[str, Any], progress: Any) -> Any:
+        seen.append(dict(inputs))
+        inputs["x"] = "changed"
+        if len(seen) < 2:
+            raise AgentUnavailableError("blip")
+        return "ok"
+
+    plan = plan_of(step("a", retries=1, inputs={"x": "${input.x}"}), run_input={"x": "orig"})
+    result = await WorkflowExecutor(messy, retry_base_s=0).execute(plan)
+    assert result.status is RunStatus.COMPLETED
+    assert seen == [{"x": "orig"}, {"x": "orig"}]

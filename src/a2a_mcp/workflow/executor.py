@@ -468,6 +468,9 @@ class WorkflowRun:
             raise
         except Exception as exc:
             self._end_failed(i, exc)
+        except BaseException as exc:  # KeyboardInterrupt, SystemExit: record, then let it go
+            self._end_failed(i, exc)
+            raise
         else:
             self._end_completed(i, output)
 
@@ -477,12 +480,15 @@ class WorkflowRun:
         while True:
             self._attempts[i] = attempt
             try:
+                # each attempt gets its own copy, so one that changed its inputs cannot
+                # change what the next attempt sees
+                given = dict(inputs) if node.retries else inputs
                 if node.timeout_s is None:
-                    return await self._runner(node, inputs, progress)
+                    return await self._runner(node, given, progress)
                 deadline = asyncio.timeout(node.timeout_s)
                 try:
                     async with deadline:
-                        return await self._runner(node, inputs, progress)
+                        return await self._runner(node, given, progress)
                 except TimeoutError:
                     if deadline.expired():
                         raise NodeTimeoutError(
@@ -512,7 +518,6 @@ class WorkflowRun:
                 self._logger.info("node retried", node=node.id, attempt=attempt, error=cause)
                 await asyncio.sleep(delay)
                 attempt += 1
-                inputs = dict(inputs)  # a fresh mapping, in case the last attempt changed it
 
     def _inputs(self, i: int, node: PlannedNode) -> dict[str, Any]:
         missing = self._missing.get(i)
