@@ -82,7 +82,7 @@ def retrying(
     return AsyncRetrying(
         stop=stop_after_attempt(policy.attempts),
         wait=wait_exponential_jitter(
-            initial=policy.initial_delay_s, max=policy.max_delay_s, jitter=policy.jitter_s
+            multiplier=policy.initial_delay_s, max=policy.max_delay_s, jitter=policy.jitter_s
         ),
         retry=retry_if_exception(should_retry),
         before_sleep=on_retry,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import os
 import time
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
@@ -17,7 +17,9 @@ from a2a.types import (
     AgentCard,
     Artifact,
     CancelTaskRequest,
+    SendMessageConfiguration,
     SendMessageRequest,
+    StreamResponse,
     TaskState,
     TaskStatus,
 )
@@ -60,6 +62,7 @@ from a2a_mcp.resilience import (
 
 log = get_logger("a2a_mcp.client")
 
+_DRAIN_S = 1.0  # how long to wait for a stream to close after its final event
 _FAILED = {TaskState.TASK_STATE_FAILED, TaskState.TASK_STATE_REJECTED}
 _STOPPED = {
     TaskState.TASK_STATE_CANCELED,
@@ -112,6 +115,14 @@ class _Call:
     on_progress: Progress | None
     idempotent: bool = False
     replica: Replica | None = None
+
+
+@dataclass
+class _Seen:
+    """What a call's event stream has shown so far."""
+
+    task_id: str = ""
+    artifacts: dict[str, Artifact] = field(default_factory=dict)
 
 
 @dataclass
@@ -311,50 +322,81 @@ class A2AClient:
             no_cache=call.options.no_cache,
             context_id=call.options.context_id,
         )
-        artifacts: dict[str, Artifact] = {}
-        task_id = ""
-        try:
-            async for event in client.send_message(SendMessageRequest(message=message)):
-                status: TaskStatus | None = None
-                if event.HasField("status_update"):
-                    task_id = event.status_update.task_id
-                    status = event.status_update.status
-                elif event.HasField("artifact_update"):
-                    self._merge(
-                        artifacts, event.artifact_update.artifact, event.artifact_update.append
-                    )
-                elif event.HasField("task"):
-                    task_id = event.task.id
-                    status = event.task.status
-                    for artifact in event.task.artifacts:
-                        artifacts[artifact.name] = artifact
-                elif event.HasField("message"):
-                    return _Outcome(
-                        error=SkillFailedError(
-                            f"{call.agent}.{call.skill} answered with a message, not a task: "
-                            f"{' '.join(texts(event.message.parts))[:200]}"
-                        )
-                    )
-                if status is None:
-                    continue
-                if status.state == TaskState.TASK_STATE_WORKING:
-                    await self._progress(call, status)
-                elif status.state == TaskState.TASK_STATE_COMPLETED:
-                    return self._output(call, artifacts, task_id)
-                elif status.state in _FAILED:
-                    return _Outcome(error=error_from_payload(read_error(status.message)))
-                elif status.state in _STOPPED:
-                    if status.state != TaskState.TASK_STATE_CANCELED:
-                        await self._cancel_remote(client, task_id)
-                    return _Outcome(error=self._stopped(call, status, task_id))
-        except asyncio.CancelledError:
-            if task_id:
-                await self._cancel_remote(client, task_id)
-            raise
-        raise _StreamEnded(
-            f"the stream from {replica.url} ended before {call.agent}.{call.skill} finished "
-            f"(task {task_id or 'not yet created'}); the work may have started"
+        seen = _Seen()
+        # history_length 0: the agent need not echo the (possibly large) input back.
+        request = SendMessageRequest(
+            message=message, configuration=SendMessageConfiguration(history_length=0)
         )
+        events = client.send_message(request)
+        outcome: _Outcome | None = None
+        try:
+            async for event in events:
+                outcome = await self._on_event(call, client, event, seen)
+                if outcome is not None:
+                    break
+            if outcome is not None:
+                await self._drain(events)
+        except asyncio.CancelledError:
+            if seen.task_id and outcome is None:
+                await self._cancel_remote(client, seen.task_id)
+            raise
+        finally:
+            await events.aclose()
+        if outcome is None:
+            raise _StreamEnded(
+                f"the stream from {replica.url} ended before {call.agent}.{call.skill} finished "
+                f"(task {seen.task_id or 'not yet created'}); the work may have started"
+            )
+        return outcome
+
+    @staticmethod
+    async def _drain(events: AsyncIterator[StreamResponse]) -> None:
+        """Read the stream to its end (the server closes it right after the final state), so
+        the connection goes back to the pool instead of being closed half-read."""
+        try:
+            async with asyncio.timeout(_DRAIN_S):
+                async for _ in events:
+                    pass
+        except (TimeoutError, A2AError, TransportFailure):
+            pass
+
+    async def _on_event(
+        self, call: _Call, client: BaseClient, event: StreamResponse, seen: _Seen
+    ) -> _Outcome | None:
+        """Track one streamed event; returns the outcome once the task reaches a final state."""
+        status: TaskStatus | None = None
+        if event.HasField("status_update"):
+            seen.task_id = event.status_update.task_id
+            status = event.status_update.status
+        elif event.HasField("artifact_update"):
+            update = event.artifact_update
+            self._merge(seen.artifacts, update.artifact, update.append)
+        elif event.HasField("task"):
+            seen.task_id = event.task.id
+            status = event.task.status
+            for artifact in event.task.artifacts:
+                seen.artifacts[artifact.name] = artifact
+        elif event.HasField("message"):
+            text = " ".join(texts(event.message.parts))[:200]
+            return _Outcome(
+                error=SkillFailedError(
+                    f"{call.agent}.{call.skill} answered with a message, not a task: {text}"
+                )
+            )
+        if status is None:
+            return None
+        if status.state == TaskState.TASK_STATE_WORKING:
+            await self._progress(call, status)
+            return None
+        if status.state == TaskState.TASK_STATE_COMPLETED:
+            return self._output(call, seen.artifacts, seen.task_id)
+        if status.state in _FAILED:
+            return _Outcome(error=error_from_payload(read_error(status.message)))
+        if status.state in _STOPPED:
+            if status.state != TaskState.TASK_STATE_CANCELED:
+                await self._cancel_remote(client, seen.task_id)
+            return _Outcome(error=self._stopped(call, status, seen.task_id))
+        return None
 
     @staticmethod
     def _merge(artifacts: dict[str, Artifact], artifact: Artifact, append: bool) -> None:

@@ -69,15 +69,18 @@ class ReplicaSet:
         return Replica(agent=self.agent, url=url, breaker=breaker)
 
     def choose(self, exclude: frozenset[str] = frozenset()) -> Replica:
-        """The least busy usable replica, preferring healthy ones and ones not tried yet."""
-        usable = [r for r in self.replicas if r.breaker.available()]
-        preferred = [r for r in usable if r.healthy] or usable
-        fresh = [r for r in preferred if r.url not in exclude] or preferred
+        """The replica for the next attempt: one not tried yet in this call, healthy, least busy
+        (ties taken in turn); a replica whose breaker refuses is never chosen."""
         count = len(self.replicas)
         self._turn = (self._turn + 1) % max(count, 1)
         ranked = sorted(
-            fresh,
-            key=lambda r: (r.in_flight, (self.replicas.index(r) - self._turn) % count),
+            (r for r in self.replicas if r.breaker.available()),
+            key=lambda r: (
+                r.url in exclude,
+                not r.healthy,
+                r.in_flight,
+                (self.replicas.index(r) - self._turn) % count,
+            ),
         )
         for replica in ranked:
             if replica.breaker.acquire():

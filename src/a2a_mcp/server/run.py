@@ -180,10 +180,10 @@ class AgentServer:
             if transport is not None:
                 transport.abort()
         await self.wait_closed()
-        # Nothing outlives a dead process: release what the app still holds.
-        server.a2a_state.draining = True
-        await server.a2a_state.executor.drain(0)
-        await server.a2a_state.handler.aclose()
+        # Nothing outlives a dead process: cancel running work at once and end the lifespan
+        # (uvicorn skips it on a forced exit, which would leave its task pending).
+        server.a2a_state.drain_timeout_s = 0
+        await server.lifespan.shutdown()
 
     async def __aenter__(self) -> Self:
         return await self.start()
