@@ -4,8 +4,9 @@ Lays segments end to end from 0, cuts each into its shots, snaps cuts to a beat 
 captions, all in integer milliseconds so that every boundary meets the next exactly.
 
 Figures (documented in docs/quality.md):
-- Pause after each segment: 15% of the average segment's speech, kept within 250..900 ms,
-  so silence is about 10-15% of the whole (research: allow 10-20% for pauses).
+- Pause after each segment: 15/85 of the average segment's speech, kept within 250..1500 ms,
+  so pauses are about 15% of the running time (research: allow 10-20% for pauses; the script
+  writer budgets the same 15%).
 - A tightened cut (to fit a platform's maximum) uses a 150 ms pause and no beat padding.
 - No shot shorter than 1 s.
 - Beats per minute by tone: see TONE_BPM.
@@ -21,9 +22,9 @@ from video_generator.captions import Lines, caption_need_ms, time_cues
 from video_generator.models import BeatGrid, CaptionCue, TimedSegment, TimedShot, Tone
 
 MIN_SHOT_MS = 1000
-PAUSE_SHARE = 0.15
+PAUSE_SHARE = 0.15 / 0.85  # pauses are 15% of speech + pauses
 MIN_PAUSE_MS = 250
-MAX_PAUSE_MS = 900
+MAX_PAUSE_MS = 1500  # longer silence between segments reads as dead air
 TIGHT_PAUSE_MS = 150
 
 # Music tempo that suits each tone; cuts land on its beats. House choice, common editing tempi.
