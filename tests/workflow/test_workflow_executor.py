@@ -578,3 +578,34 @@ async def test_each_retry_gets_fresh_inputs() -> None:
     result = await WorkflowExecutor(messy, retry_base_s=0).execute(plan)
     assert result.status is RunStatus.COMPLETED
     assert seen == [{"x": "orig"}, {"x": "orig"}]
+
+
+async def test_cancel_reaches_a_node_run_in_its_predecessors_task() -> None:
+    # b runs in a's task once a finishes; cancelling must still reach it, and c never starts
+    sleepers = Sleepers()
+    sleepers.expect = 1
+    plan = plan_of(step("a"), step("slow0", needs=["a"]), step("c", needs=["slow0"]))
+    run = WorkflowExecutor(sleepers.runner).start(plan)
+    await asyncio.wait_for(sleepers.all_started.wait(), GUARD_S)
+    run.cancel()
+    result = await asyncio.wait_for(run.result(), GUARD_S)
+    assert sleepers.cancelled == {"slow0"}
+    assert result.nodes["a"].status is NodeStatus.COMPLETED
+    assert result.nodes["slow0"].status is NodeStatus.CANCELLED
+    assert result.nodes["c"].status is NodeStatus.PENDING
+
+
+async def test_a_long_chain_of_instant_nodes_lets_other_tasks_run() -> None:
+    other_ran = asyncio.Event()
+    seen: dict[str, bool] = {}
+
+    async def instant(node: PlannedNode, inputs: dict[str, Any], progress: Any) -> Any:
+        if node.id == "n0":
+            asyncio.get_running_loop().call_soon(other_ran.set)
+        seen[node.id] = other_ran.is_set()
+        return None
+
+    plan = plan_of(step("n0"), *(step(f"n{i}", needs=[f"n{i - 1}"]) for i in range(1, 100)))
+    result = await WorkflowExecutor(instant).execute(plan)
+    assert result.status is RunStatus.COMPLETED
+    assert seen["n99"] is True  # the loop got a turn while the chain was running
