@@ -39,6 +39,20 @@ class Settings(BaseSettings):
     llm_model: str = "gpt-4o-mini"
     llm_api_key: SecretStr | None = Field(default=None, alias="OPENAI_API_KEY")
     fal_key: SecretStr | None = Field(default=None, alias="FAL_KEY")
+    # fal.ai clips (render/fal): where fal lives (tests point these at a loopback stand-in),
+    # how long each call and each clip may take, retries and the circuit breaker.
+    fal_queue_url: str = "https://queue.fal.run"
+    fal_rest_url: str = "https://rest.alpha.fal.ai"
+    fal_cdn_url: str = "https://v3.fal.media"
+    fal_request_timeout_s: float = Field(default=30.0, gt=0)
+    fal_download_timeout_s: float = Field(default=300.0, gt=0)
+    fal_clip_timeout_s: float = Field(default=1800.0, gt=0)
+    fal_poll_interval_s: float = Field(default=2.0, gt=0)
+    fal_attempts: int = Field(default=5, ge=1)
+    fal_max_retry_wait_s: float = Field(default=60.0, ge=0)
+    fal_breaker_failures: int = Field(default=5, ge=1)
+    fal_breaker_cooldown_s: float = Field(default=30.0, ge=0)
+    fal_max_concurrency: int = Field(default=4, ge=1)
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,165 @@
+"""Fixtures for the fal tests: a tiny real MP4, the loopback stand-in, a fast client, packages."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from a2a_mcp.client.pool import HttpPool
+from a2a_mcp.resilience import CircuitBreaker, RetryPolicy
+from video_generator.models import SegmentType, VideoPackage
+from video_generator.render.fal.queue import FalQueueClient, FalSettings
+from video_generator.render.tools import ffmpeg_exe
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "video"))
+
+from factories import make_brief, make_package, make_script, make_segment
+from fal_standin import KEY, FalStandIn
+
+
+@pytest.fixture(scope="session")
+def tiny_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real 4 s, 64x36, 10 fps H.264 MP4: what the stand-in hands out as every clip."""
+    path = tmp_path_factory.mktemp("media") / "clip.mp4"
+    subprocess.run(
+        [
+            ffmpeg_exe(),
+            "-v",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc=size=64x36:rate=10:duration=4",
+            "-c:v",
+            "libx264",
+            "-pix_fmt",
+            "yuv420p",
+            str(path),
+        ],
+        check=True,
+        timeout=60,
+    )
+    return path
+
+
+@pytest.fixture
+def frame(tmp_path: Path) -> Path:
+    """A small PNG (any bytes with a .png name would do for the stand-in; this one is real)."""
+    path = tmp_path / "frame.png"
+    subprocess.run(
+        [
+            ffmpeg_exe(),
+            "-v",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "color=c=orange:s=36x64",
+            "-frames:v",
+            "1",
+            str(path),
+        ],
+        check=True,
+        timeout=60,
+    )
+    return path
+
+
+@pytest.fixture
+async def standin(tiny_clip: Path) -> AsyncIterator[FalStandIn]:
+    server = await FalStandIn(tiny_clip).start()
+    try:
+        yield server
+    finally:
+        await server.stop()
+
+
+@pytest.fixture
+async def pool() -> AsyncIterator[HttpPool]:
+    http = HttpPool(name="fal-test")
+    try:
+        yield http
+    finally:
+        await http.aclose()
+
+
+def fast_settings(**overrides: Any) -> FalSettings:
+    values: dict[str, Any] = {
+        "request_timeout_s": 2.0,
+        "download_timeout_s": 5.0,
+        "clip_timeout_s": 10.0,
+        "poll_interval_s": 0.01,
+        "max_poll_interval_s": 0.02,
+        "cancel_timeout_s": 2.0,
+        "retry": RetryPolicy(attempts=3, initial_delay_s=0.01, max_delay_s=0.05, jitter_s=0.01),
+        "max_retry_wait_s": 5.0,
+        "breaker_failures": 50,
+        "breaker_cooldown_s": 30.0,
+    }
+    values.update(overrides)
+    return FalSettings(**values)
+
+
+ClientFactory = Callable[..., FalQueueClient]
+
+
+@pytest.fixture
+def make_client(standin: FalStandIn, pool: HttpPool) -> ClientFactory:
+    def build(
+        key: str = KEY, breaker: CircuitBreaker | None = None, **settings: Any
+    ) -> FalQueueClient:
+        options = fast_settings(**settings)
+        return FalQueueClient(
+            key,
+            settings=options,
+            pool=pool,
+            breaker=breaker or CircuitBreaker(options.breaker_failures, options.breaker_cooldown_s),
+            queue_url=standin.url,
+            rest_url=standin.url,
+            cdn_url=standin.url,
+        )
+
+    return build
+
+
+def small_package(platforms: list[str] | None = None) -> VideoPackage:
+    """Three shots (1.5 s, 1.45 s, 5.55 s) cut for each platform given."""
+    script = make_script(
+        [
+            make_segment(
+                "seg-01",
+                SegmentType.HOOK,
+                "Busy mornings need better cold brew today.",
+                shot_count=2,
+            ),
+            make_segment(
+                "seg-02",
+                SegmentType.CTA,
+                "Save this and find the full recipe at the link in bio.",
+                shot_count=1,
+            ),
+        ]
+    )
+    brief = make_brief(platforms=platforms or ["tiktok", "youtube"], duration_s=10)
+    return make_package(brief, script)
+
+
+@pytest.fixture
+def package_for() -> Callable[[list[str]], VideoPackage]:
+    return small_package
+
+
+@pytest.fixture
+def pkg() -> VideoPackage:
+    return small_package()
+
+
+@pytest.fixture
+def cold_brew() -> VideoPackage:
+    return make_package()
