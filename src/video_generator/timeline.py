@@ -108,25 +108,32 @@ def segment_floor_ms(spec: SegmentSpec, pause_ms: int) -> int:
 def _segment_end(
     spec: SegmentSpec,
     start: int,
+    ideal_start: int,
     pause_ms: int,
     snapper: BeatSnapper,
     tight: bool,
     limit: int | None,
-) -> int:
-    natural = start + segment_floor_ms(spec, pause_ms)
-    if limit is not None and natural > limit:
+) -> tuple[int, int]:
+    """Where a segment ends, and its unsnapped length.
+
+    The end snaps to the beat nearest where it would end on the unsnapped timeline
+    (ideal_start + length), so snapping never drifts the total by more than half a beat.
+    """
+    length = segment_floor_ms(spec, pause_ms)
+    if limit is not None and start + length > limit:
         # The hook must land inside the platform's window: shorten its pause to what is left
         # of the window (at most the tight pause), then no beat padding.
         room = limit - start - spec.speech_ms
-        natural = start + segment_floor_ms(spec, max(0, min(pause_ms, TIGHT_PAUSE_MS, room)))
+        length = segment_floor_ms(spec, max(0, min(pause_ms, TIGHT_PAUSE_MS, room)))
         tight = True
     if tight:
-        return natural
+        return start + length, length
     # Snapping may take back up to half the pause, never the speech, captions or shot minimum.
     low = start + segment_floor_ms(spec, pause_ms // 2)
-    high = limit if limit is not None else natural + snapper.beat_ms
-    snapped = snapper.snap(natural, low, int(high))
-    return natural if snapped is None else snapped
+    target = ideal_start + length
+    high = limit if limit is not None else max(target, start + length) + snapper.beat_ms
+    snapped = snapper.snap(target, low, int(high))
+    return (start + length if snapped is None else snapped), length
 
 
 def split_shots(
@@ -169,11 +176,12 @@ def lay_out(
     segments: list[TimedSegment] = []
     shots: list[TimedShot] = []
     captions: list[CaptionCue] = []
-    cursor = 0
+    cursor = ideal = 0
     pause = TIGHT_PAUSE_MS if tight else pause_ms
     for position, spec in enumerate(specs):
         limit = hook_limit_ms if position == 0 else None
-        end = _segment_end(spec, cursor, pause, snapper, tight, limit)
+        end, length = _segment_end(spec, cursor, ideal, pause, snapper, tight, limit)
+        ideal += length
         segments.append(TimedSegment(segment_id=spec.id, start_s=cursor / 1000, end_s=end / 1000))
         shots.extend(split_shots(spec.id, spec.shot_count, cursor, end, snapper))
         for cue in time_cues(spec.cues, cursor, spec.speech_ms, end):
