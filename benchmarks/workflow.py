@@ -98,12 +98,42 @@ async def time_runs(
     return statistics.median(samples), statistics.fmean(samples)
 
 
+async def bare_asyncio(successors: list[list[int]], need_counts: list[int]) -> None:
+    """The floor: a minimal ready-queue DAG runner, one asyncio task per node, nothing else."""
+    loop = asyncio.get_running_loop()
+    waiting = list(need_counts)
+    left = [len(waiting)]
+    done = loop.create_future()
+    tasks: list[asyncio.Task[None]] = []  # held, as any runner must, so none is collected
+
+    async def node(i: int) -> None:
+        await zero_work(None, {}, None)  # type: ignore[arg-type]
+        left[0] -= 1
+        for s in successors[i]:
+            waiting[s] -= 1
+            if waiting[s] == 0:
+                tasks.append(loop.create_task(node(s)))
+        if left[0] == 0:
+            done.set_result(None)
+
+    for i, count in enumerate(need_counts):
+        if count == 0:
+            tasks.append(loop.create_task(node(i)))
+    await done
+
+
 async def overhead(count: int, reps: int) -> dict[str, Any]:
     """Eager (and levels) executor on zero-work nodes, wide and deep."""
     out: dict[str, Any] = {}
     for shape, dag in (("wide", wide_dag(count)), ("deep", deep_dag(count))):
         plan = plan_of(shape, dag)
         nodes = len(plan.nodes)
+        tables = plan.tables
+
+        async def floor(tables: Any = tables) -> None:
+            await bare_asyncio(tables.successors, tables.need_counts)
+
+        out[f"floor_{shape}"] = await time_runs(floor, reps, nodes)
         for mode in ("eager", "levels"):
             executor = WorkflowExecutor(zero_work, mode=mode)
 
@@ -303,6 +333,11 @@ async def bench(dags: int, count: int, reps: int, with_langgraph: bool) -> dict[
         "overhead_nodes": count,
         "overhead_us_per_node_wide": round(over["eager_wide"][0], 3),
         "overhead_us_per_node_deep": round(over["eager_deep"][0], 3),
+        "asyncio_floor_us_per_node_wide": round(over["floor_wide"][0], 3),
+        "asyncio_floor_us_per_node_deep": round(over["floor_deep"][0], 3),
+        "overhead_vs_asyncio_floor": round(
+            over[f"eager_{worst}"][0] / over[f"floor_{worst}"][0], 3
+        ),
         "overhead_us_per_node_mean_incl_gc": round(
             max(over["eager_wide"][1], over["eager_deep"][1]), 3
         ),
