@@ -1,13 +1,14 @@
 """A2A transport benchmark: one skill call through four clients, on loopback, in one run.
 
-    python -m benchmarks.a2a [--json] [--calls N] [--per-call N] [--rounds N]
+    python -m benchmarks.a2a [--json] [--calls N] [--per-call N]
 
 Starts one agent server in a child process (its own core), then times the same SendMessage
 JSON-RPC call through (a) a2a-sdk's Client on our pooled aiohttp transport (`pooled`),
 (b) a2a-sdk's Client on one shared httpx client (`sdk_shared`), (c) an a2a-sdk client created
-per call (`sdk_per_call`), (d) a raw aiohttp POST of the same body (`raw`, the floor). Modes run
-interleaved in rounds so machine noise hits them alike. Also: `a2a_client_call` (A2AClient.call,
-streaming, the path agents use), `reuse_ratio` of the pool after warm-up and `sse_first_event_ms`.
+per call (`sdk_per_call`), (d) a raw aiohttp POST of the same body (`raw`, the floor). The modes
+take turns call by call, so noise from other processes hits them alike. Also: `a2a_client_call`
+(A2AClient.call, streaming: the path agents use), `reuse_ratio` of the pool after warm-up and
+`sse_first_event_ms` (SendStreamingMessage sent -> first event read).
 """
 
 from __future__ import annotations
@@ -107,7 +108,7 @@ def _request() -> SendMessageRequest:
     return SendMessageRequest(message=skill_request("echo", PAYLOAD))
 
 
-async def run(calls: int = 400, per_call: int = 40, rounds: int = 4) -> dict[str, Any]:
+async def run(calls: int = 400, per_call: int = 40) -> dict[str, Any]:
     """Start the server, measure every mode, stop the server; returns the results."""
     child = await asyncio.create_subprocess_exec(
         sys.executable,
@@ -121,13 +122,13 @@ async def run(calls: int = 400, per_call: int = 40, rounds: int = 4) -> dict[str
         url = (await asyncio.wait_for(child.stdout.readline(), 30)).decode().strip()
         if not url.startswith("http"):
             raise RuntimeError(f"the benchmark server did not start (said {url!r})")
-        return await _measure(url, calls, per_call, rounds)
+        return await _measure(url, calls, per_call)
     finally:
         child.terminate()
         await asyncio.wait_for(child.wait(), 30)
 
 
-async def _measure(url: str, calls: int, per_call: int, rounds: int) -> dict[str, Any]:
+async def _measure(url: str, calls: int, per_call: int) -> dict[str, Any]:
     pool = HttpPool(name="bench")
     async with pool.session.get(f"{url}/.well-known/agent-card.json") as response:
         card = parse_agent_card(orjson.loads(await response.read()))
@@ -178,20 +179,25 @@ async def _measure(url: str, calls: int, per_call: int, rounds: int) -> dict[str
     async def call_client() -> None:
         await client.call(BenchAgent.name, "echo", PAYLOAD)
 
-    modes: dict[str, tuple[Callable[[], Awaitable[None]], int]] = {
-        "pooled": (call_pooled, calls),
-        "sdk_shared": (call_sdk_shared, calls),
-        "sdk_per_call": (call_sdk_per_call, per_call),
-        "raw": (call_raw, calls),
-        "a2a_client_call": (call_client, calls),
+    fast: dict[str, Callable[[], Awaitable[None]]] = {
+        "raw": call_raw,
+        "pooled": call_pooled,
+        "sdk_shared": call_sdk_shared,
+        "a2a_client_call": call_client,
     }
-    for call, _ in modes.values():  # warm-up: connections, card, caches, JIT-free but lazy paths
+    for call in [*fast.values(), call_sdk_per_call]:  # warm-up: connections, card, lazy paths
         await _time(call, 20, [])
     before = pool.stats.model_copy()
-    latencies: dict[str, list[float]] = {name: [] for name in modes}
-    for _ in range(rounds):
-        for name, (call, count) in modes.items():
-            await _time(call, max(1, count // rounds), latencies[name])
+    latencies: dict[str, list[float]] = {name: [] for name in [*fast, "sdk_per_call"]}
+    names = list(fast)
+    every = max(1, calls // per_call)
+    # Call by call, the modes take turns (starting from a different one each time), so noise
+    # from other processes on the machine falls on every mode alike.
+    for i in range(calls):
+        for name in names[i % len(names) :] + names[: i % len(names)]:
+            await _time(fast[name], 1, latencies[name])
+        if i % every == 0:
+            await _time(call_sdk_per_call, 1, latencies["sdk_per_call"])
     after = pool.stats
     created, reused = after.created - before.created, after.reused - before.reused
     reuse_ratio = reused / (created + reused) if created + reused else 0.0
@@ -231,9 +237,8 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--calls", type=int, default=400, help="timed calls per fast mode")
     parser.add_argument("--per-call", type=int, default=40, help="timed calls of sdk_per_call")
-    parser.add_argument("--rounds", type=int, default=4, help="interleaved rounds")
     args = parser.parse_args()
-    results = asyncio.run(run(args.calls, args.per_call, args.rounds))
+    results = asyncio.run(run(args.calls, args.per_call))
     if args.json:
         print(orjson.dumps(results, option=orjson.OPT_INDENT_2).decode())
         return

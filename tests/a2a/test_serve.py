@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import copy
+import signal
 import socket
+import sys
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -341,3 +345,47 @@ async def test_port_in_use_is_a_clear_error() -> None:
     message = str(caught.value)
     assert "echo" in message and str(port) in message and "already in use" in message
     assert caught.value.code == "port_in_use"
+
+
+@pytest.mark.parametrize(
+    ("signum", "status"), [(signal.SIGTERM, -signal.SIGTERM), (signal.SIGINT, 0)]
+)
+async def test_serve_drains_on_signal(make_client, signum: int, status: int) -> None:
+    """The real thing: `serve()` in its own process, a signal while a call runs."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    here = Path(__file__).parent
+    code = (
+        f"import sys; sys.path.insert(0, {str(here)!r})\n"
+        "from a2a_test_agents import SleepAgent\n"
+        "from a2a_mcp.serve import serve\n"
+        f"serve(SleepAgent(), port={port}, drain_timeout_s=10, log_level='warning')\n"
+    )
+    child = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        code,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        async with httpx.AsyncClient() as http:
+            for _ in range(200):  # up to 10 s for the interpreter to start
+                with contextlib.suppress(httpx.HTTPError):
+                    if (await http.get(f"{url}/health")).status_code == 200:
+                        break
+                await asyncio.sleep(0.05)
+        client = make_client({"sleeper": [url]})
+        call = asyncio.create_task(client.call("sleeper", "sleep", {"seconds": 0.6}))
+        await asyncio.sleep(0.3)
+        child.send_signal(signum)
+        assert await call == {"slept": 0.6}  # the running call finished during the drain
+        assert await asyncio.wait_for(child.wait(), 15) == status
+        assert child.stderr is not None
+        assert b"Traceback" not in await child.stderr.read()
+    finally:
+        if child.returncode is None:
+            child.kill()
+            await child.wait()

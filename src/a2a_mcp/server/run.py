@@ -232,15 +232,19 @@ def serve(
     drain_timeout_s: float = 30.0,
     log_level: str = "info",
 ) -> None:
-    """Blocking: serve `agent` on host:port (default: agent.default_port) until stopped."""
-    asyncio.run(
-        serve_async(
-            agent,
-            host,
-            port,
-            public_url=public_url,
-            skill_wrapper=skill_wrapper,
-            drain_timeout_s=drain_timeout_s,
-            log_level=log_level,
+    """Blocking: serve `agent` on host:port (default: agent.default_port) until SIGINT/SIGTERM.
+
+    Running tasks drain first; then, as uvicorn does, the signal is raised again, so SIGTERM
+    ends the process with its usual status and Ctrl-C returns here quietly."""
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(
+            serve_async(
+                agent,
+                host,
+                port,
+                public_url=public_url,
+                skill_wrapper=skill_wrapper,
+                drain_timeout_s=drain_timeout_s,
+                log_level=log_level,
+            )
         )
-    )
