@@ -178,6 +178,8 @@ def _value(form: str, m: re.Match[str]) -> float | None:
         a, b = _num(g["a"]), _num(g["b"])
         if a is None or b is None:
             return None
+        if not g["a"][0].isdigit() and a % 10 == 0 and a >= 20 and b < 10:
+            return None  # "forty-five" is one number, not the range 40-5
         ub = _unit_seconds(g["ub"])
         ua = _unit_seconds(g["ua"]) if g["ua"] else ub
         lo, hi = sorted((a * ua, b * ub))
@@ -200,7 +202,8 @@ def _value(form: str, m: re.Match[str]) -> float | None:
 
 
 def _token_after(view: str, end: int) -> str:
-    m = re.match(r"[ \t]*(\n|[\w'.]+|[^\w\s])", view[end : end + 40])
+    # "-long" reads as "long": "an hour-long video"
+    m = re.match(r"[ \t]*-?(\n|[\w'.]+|[^\w\s])", view[end : end + 40])
     if not m or m.group(1) == "\n":
         return ""
     token = m.group(1)
@@ -212,7 +215,7 @@ def _token_before(view: str, start: int) -> str:
     return m.group(1) if m else ""
 
 
-def _reads_as_length(view: str, start: int, end: int, form: str) -> bool:
+def _reads_as_length(view: str, start: int, end: int, form: str, unit_is_hours: bool) -> bool:
     if form in ("cjk", "cjk_ms", "label"):
         return True
     nxt = _token_after(view, end)
@@ -224,6 +227,8 @@ def _reads_as_length(view: str, start: int, end: int, form: str) -> bool:
         return False  # the vertical aspect ratio, not nine minutes
     if not strong:
         return False
+    if unit_is_hours and nxt not in VIDEO_NOUNS and nxt not in ("long", MASK):
+        return False  # "steep 12 hours" is a recipe step; "an hour-long video" is a length
     before = _token_before(view, start)
     if before in _NEVER_BEFORE or _HOOK_NEAR.search(view, max(0, start - 25), start):
         return False
@@ -258,7 +263,10 @@ def find_durations(doc: Doc) -> list[DurationHit]:
             if not doc.is_free(start, end):
                 continue
             seconds = _value(form.name, match)
-            if seconds is None or not _reads_as_length(view, start, end, form.name):
+            hours = bool(re.search(rf"{_HOUR}$", match.group(0))) or (form.name == "a_unit" and (
+                match.group("u") == "hour"
+            ))
+            if seconds is None or not _reads_as_length(view, start, end, form.name, hours):
                 continue
             seconds, start, end = _qualify(seconds, view, start, end)
             if not doc.is_free(start, end):

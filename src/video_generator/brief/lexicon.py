@@ -296,9 +296,9 @@ NOT_PEOPLE = frozenset(
 # Acronyms kept upper case when the whole brief is written in capitals.
 ACRONYMS = frozenset(
     """ai ml seo sem crm erp api apis ux ui ugc roi kpi kpis b2b b2c saas hr it diy faq faqs
-    usa uk eu us nyc la sf ceo ceos cto ctos cfo cmo vp pm pr ppc cpc ctr aws gcp ios pc tv
+    usa uk eu nyc la sf ceo ceos cto ctos cfo cmo vp pm pr ppc cpc ctr aws gcp ios pc tv
     nba nfl nhl mlb fifa nasa gpt llm llms nft nfts vr ar xr 3d 2d 4k hdr adhd ptsd ibs ivf
-    pcos cbd thc lgbtq lgbtq+ bbq diy dtc d2c smb smbs gdpr esg ev evs""".split()
+    pcos cbd thc dm dms lgbtq lgbtq+ bbq diy dtc d2c smb smbs gdpr esg ev evs""".split()
 )
 
 # Function words that may be lower-cased when they start the topic at a sentence start.

@@ -58,7 +58,9 @@ _SHORTS = re.compile(r"\bshorts\b")
 _CONTEXT_BEFORE = frozenset([*"on for to and & + , / or | both plus ( also onto via".split(), MASK])
 _CONTEXT_AFTER = frozenset(
     "and & + , / ( ) video videos post posts clip clips version cut thread too . ! ? ; :".split()
-) | {MASK, ""}
+) | {MASK}
+# lower-case "shorts" is clothing unless platform words sit right next to it
+_SHORTS_AFTER = frozenset("and & + / video videos clip clips version cut".split()) | {MASK}
 _X_NOT_AFTER = frozenset(
     "gen generation malcolm planet mr mrs ms project series model space factor brand".split()
 )
@@ -125,7 +127,7 @@ def find_platforms(doc: Doc) -> list[str]:
         if not doc.is_free(start, end):
             continue
         prev, nxt, _ = _neighbour_tokens(doc.view, start, end)
-        if doc.text[start] == "S" or prev in _CONTEXT_BEFORE or nxt in _CONTEXT_AFTER:
+        if doc.text[start] == "S" or prev in _CONTEXT_BEFORE or nxt in _SHORTS_AFTER:
             hits.append((start, "youtube_shorts"))
             doc.mask(start, end, "platform")
 

@@ -41,6 +41,8 @@ _LIST_NOUNS = (
     r"|apps|books|places|foods|myths|questions|lessons|tricks|steps|products|brands|features"
     r"|benefits|destinations|recipes|exercises|items|spots|movies|songs|games|gadgets|trends"
 )
+# a number followed by a time unit is a length, not a list ("30 second tiktok tips")
+_UNITS = r"(?:s|secs?|seconds?|mins?|minutes?|m|h|hours?)\b"
 _CUES: list[tuple[Style, re.Pattern[str]]] = [
     (
         Style.TUTORIAL,
@@ -64,12 +66,15 @@ _CUES: list[tuple[Style, re.Pattern[str]]] = [
             r"|market|led|owner))|\bpromo(?:s|tion|tions|te|ting)?\b|\bads?\b|\badverts?\b"
             r"|\bdiscounts?\b|\d+\s*%\s*off\b|\bblack\s+friday\b|\bcyber\s+monday\b"
             r"|\blimited[\s-]time\b|\bfree\s+trial\b|\bsign[\s-]?ups?\b|\bpre-?orders?\b"
-            r"|\bannounc(?:ing|ement)\b|\bintroducing\b|\bour\s+new\b|\bshop\s+now\b|\bbuy\s+now\b"
+            r"|\bannounc(?:ing|ement)\b|\bcampaign\b|\bteaser\b|\bintroducing\b|\bour\s+new\b|\bshop\s+now\b|\bbuy\s+now\b"
         ),
     ),
     (
         Style.LISTICLE,
-        re.compile(rf"\btop\s+{_NUM}\b|(?<![\w.,:])(?:{_NUM})\s+(?:\w+\s+)?(?:{_LIST_NOUNS})\b"),
+        re.compile(
+            rf"\btop\s+{_NUM}\b|(?<![\w.,:])(?:{_NUM})\s+(?!{_UNITS})(?:[\w-]+\s+){{0,3}}"
+            rf"(?:{_LIST_NOUNS})\b"
+        ),
     ),
     (Style.VIRAL, re.compile(r"\btrend(?:s|ing|y)?\b|\bmemes?\b|\bchallenge\b|\bgo\s+viral\b")),
 ]
