@@ -1,4 +1,4 @@
-"""parse_brief, field by field: lengths, platforms, language, tone, style, lists, defaults, errors."""
+"""parse_brief field by field: lengths, platforms, language, tone, style, lists, errors."""
 
 from __future__ import annotations
 
@@ -294,7 +294,7 @@ def test_style_defaults_to_educational_when_nothing_hints() -> None:
         ("Topic: cold brew coffee\nPlatform: TikTok", "cold brew coffee"),
         ("the topic is cold brew coffee. 45s TikTok.", "cold brew coffee"),
         ("cold brew coffee, 45s TikTok, upbeat", "cold brew coffee"),
-        ("TikTok about budgeting, saving and investing for teens", "budgeting, saving and investing"),
+        ("TikTok about budgeting, saving and investing", "budgeting, saving and investing"),
         ("TikTok about cold brew upbeat and fun", "cold brew"),
     ],
 )
@@ -325,9 +325,9 @@ def test_audience(text: str, audience: str) -> None:
     [
         ("reel about cold brew; cover cost, prep time and taste", ["cost", "prep time", "taste"]),
         ("reel about cold brew. Mention oat milk & ice", ["oat milk", "ice"]),
-        ("reel about cold brew. Tips: grind coarse; steep 12 hours", ["grind coarse", "steep 12 hours"]),
-        ("reel about cold brew, covering ratio, grind and steeping", ["ratio", "grind", "steeping"]),
-        ("reel about cold brew\n- coarse grind\n- 12 hour steep\n", ["coarse grind", "12 hour steep"]),
+        ("reel on tea. Tips: grind coarse; steep 12 hours", ["grind coarse", "steep 12 hours"]),
+        ("reel on tea, covering ratio, grind and steeping", ["ratio", "grind", "steeping"]),
+        ("reel about cold brew\n- coarse grind\n- long steep\n", ["coarse grind", "long steep"]),
         ("reel about cold brew. Key points:\n* ratio\n* filter", ["ratio", "filter"]),
         ("reel about cold brew, include captions and music", []),
     ],

@@ -263,9 +263,9 @@ def find_durations(doc: Doc) -> list[DurationHit]:
             if not doc.is_free(start, end):
                 continue
             seconds = _value(form.name, match)
-            hours = bool(re.search(rf"{_HOUR}$", match.group(0))) or (form.name == "a_unit" and (
-                match.group("u") == "hour"
-            ))
+            hours = bool(re.search(rf"{_HOUR}$", match.group(0))) or (
+                form.name == "a_unit" and (match.group("u") == "hour")
+            )
             if seconds is None or not _reads_as_length(view, start, end, form.name, hours):
                 continue
             seconds, start, end = _qualify(seconds, view, start, end)
