@@ -159,6 +159,7 @@ class Job:
     body: dict[str, Any]
     polls: int = 0
     cancelled: bool = False
+    released: bool = False  # completes at the next poll, even while the queue is held
     result_fault: Fault | None = None
 
 
@@ -186,6 +187,7 @@ class FalStandIn:
         self.tokens_issued = 0
         self._ids = itertools.count(1)
         self._runner: web.AppRunner | None = None
+        self._changed: asyncio.Condition | None = None
         self.url = ""
 
     # -------------------------------------------------------------- control
@@ -202,7 +204,14 @@ class FalStandIn:
     def cancelled_ids(self) -> list[str]:
         return [s.path.split("/")[-2] for s in self.seen if s.kind == "cancel"]
 
+    async def wait_for(self, kind: str, count: int, timeout_s: float = 5.0) -> None:
+        """Until `count` calls of `kind` have arrived (bounded in time)."""
+        assert self._changed is not None
+        async with asyncio.timeout(timeout_s), self._changed:
+            await self._changed.wait_for(lambda: self.count(kind) >= count)
+
     async def start(self) -> FalStandIn:
+        self._changed = asyncio.Condition()
         app = web.Application(client_max_size=20 * 1024 * 1024)
         app.router.add_route("*", "/{tail:.*}", self._dispatch)
         self._runner = web.AppRunner(app, access_log=None)
@@ -250,6 +259,9 @@ class FalStandIn:
         """Record the call, check the key, play a scripted fault: the common front of every call."""
         auth = request.headers.get("Authorization")
         self.seen.append(Seen(request.method, request.path, kind, auth, body))
+        if self._changed is not None:
+            async with self._changed:
+                self._changed.notify_all()
         if kind not in ("upload", "media"):
             if auth == f"Key {BROKE_KEY}":
                 return web.json_response(
@@ -305,6 +317,8 @@ class FalStandIn:
         logs = request.query.get("logs") == "1"
         if job.cancelled:
             return web.json_response({"status": "COMPLETED", "logs": [], "error": "cancelled"})
+        if job.released:
+            return web.json_response({"status": "COMPLETED", "logs": []})
         if not self.hold.is_set() or job.polls < self.queue_polls:
             position = max(0, self.queue_polls - job.polls)
             job.polls += 1
