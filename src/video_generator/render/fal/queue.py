@@ -8,7 +8,6 @@ Retry-After); a circuit breaker stops calls while fal keeps failing. A clip that
 from __future__ import annotations
 
 import asyncio
-import os
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -132,7 +131,10 @@ def _key_from_env(key: SecretStr | str | None) -> str:
     if isinstance(key, SecretStr):
         key = key.get_secret_value()
     if key is None:
-        key = os.environ.get("FAL_KEY")
+        from video_generator.settings import Settings
+
+        secret = Settings().fal_key  # FAL_KEY, read now (not a cached copy from start-up)
+        key = secret.get_secret_value() if secret is not None else None
     if not key:
         raise FalAuthError(
             f"FAL_KEY is not set: create a key at {KEYS_URL} and `export FAL_KEY=<key>`, "
