@@ -307,9 +307,7 @@ async def generate_clips(
             )
             handle = await client.submit(job.endpoint_id, payload)
             state.request_id = handle.request_id
-            result = await client.wait(
-                handle, on_status=lambda h, s: on_status(state, h, s)
-            )
+            result = await client.wait(handle, on_status=lambda h, s: on_status(state, h, s))
             await client.download(_video_url(result, handle), state.raw)
         state.status = ClipStatus.COMPLETED
         metrics.CLIPS.labels(model.id, "completed").inc()
