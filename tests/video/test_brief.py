@@ -168,6 +168,27 @@ def test_x_and_shorts_only_as_platforms_in_clear_context(text: str) -> None:
     assert brief(text).platforms == ["tiktok"]
 
 
+@pytest.mark.parametrize(
+    ("text", "platforms", "topic"),
+    [
+        ("30s Reel about the TikTok algorithm", ["instagram_reels"], "the TikTok algorithm"),
+        ("A video about LinkedIn etiquette, YouTube", ["youtube"], "LinkedIn etiquette"),
+        ("TikTok on my TikTok growth journey", ["tiktok"], "my TikTok growth journey"),
+    ],
+)
+def test_platform_name_inside_a_noun_phrase_is_the_topic(
+    text: str, platforms: list[str], topic: str
+) -> None:
+    parsed = brief(text)
+    assert parsed.platforms == platforms
+    assert parsed.topic == topic
+
+
+def test_platform_names_alone_are_not_a_topic() -> None:
+    with pytest.raises(BriefError, match="what the video is about"):
+        parse_brief("a video about TikTok and Reels")
+
+
 def test_platform_defaults_and_default_length() -> None:
     parsed = brief("a video about cold brew")
     assert parsed.platforms == list(DEFAULT_PLATFORMS)

@@ -4,6 +4,13 @@ from __future__ import annotations
 
 import re
 
+from video_generator.brief.lexicon import (
+    CONNECTORS,
+    FILLER,
+    STYLE_WORDS,
+    TONE_WORDS,
+    VIDEO_NOUNS,
+)
 from video_generator.brief.text import MASK, Doc, within_one_edit
 from video_generator.platforms import PLATFORMS
 
@@ -64,6 +71,17 @@ _SHORTS_AFTER = frozenset("and & + / video videos clip clips version cut".split(
 _X_NOT_AFTER = frozenset(
     "gen generation malcolm planet mr mrs ms project series model space factor brand".split()
 )
+# "about the TikTok algorithm": a platform name between these words and a noun names a thing
+# the video is about, not a place to post it.
+_MODIFIER_PREV = frozenset("about abt the of regarding how why your my our their".split())
+_NOT_A_THING = (
+    VIDEO_NOUNS
+    | CONNECTORS
+    | FILLER
+    | frozenset(TONE_WORDS)
+    | frozenset(STYLE_WORDS)
+    | frozenset("feed feeds post posts grid carousel story stories live reels shorts".split())
+)
 _TYPO_TARGETS = ("tiktok", "youtube", "instagram", "linkedin")
 _WORD = re.compile(r"[a-z]{5,12}")
 
@@ -75,6 +93,11 @@ def _neighbour_tokens(view: str, start: int, end: int) -> tuple[str, str, str]:
     prev = before[-1] if before else ""
     prev2 = before[-2] if len(before) > 1 else ""
     return prev, (after.group(0) if after else ""), prev2
+
+
+def _names_a_thing(view: str, end: int, nxt: str) -> bool:
+    """Whether nxt follows the name directly, as in "TikTok algorithm" (not "TikTok, fun")."""
+    return view[end : end + len(nxt) + 1].strip() == nxt
 
 
 def find_platforms(doc: Doc) -> list[str]:
@@ -92,6 +115,10 @@ def find_platforms(doc: Doc) -> list[str]:
             start, end = match.start(), match.end()
             if not doc.is_free(start, end):
                 continue
+            prev, nxt, _ = _neighbour_tokens(doc.view, start, end)
+            if prev in _MODIFIER_PREV and re.fullmatch(r"[a-z][a-z'-]+", nxt):
+                if nxt not in _NOT_A_THING and _names_a_thing(doc.view, end, nxt):
+                    continue
             if pid == "instagram":
                 after = _FEED_AFTER.match(doc.view, end)
                 before = _FEED_BEFORE.search(doc.view[max(0, start - 30) : start])

@@ -83,7 +83,7 @@ _OPENERS = re.compile(
 )
 _QUOTED = re.compile(r"""(?<![\w])"([^"\n]{3,200})"|(?<![\w])'(?=\S)([^'\n]{3,200}?)'(?!\w)""")
 # quote marks used as quotes (not apostrophes): "'Barbie' vs 'Oppenheimer'" -> Barbie vs ...
-_QUOTE_MARKS = re.compile(r"\"|(?<!\w)'|'(?!\w)")
+_QUOTE_MARKS = re.compile(r"\"|(?<!\w)'([^'\n]*?)'(?!\w)")
 _JA_ABOUT = re.compile(r"([^\s,.:;!?" + M + r"]{1,40}?)(?:について|に関する|に関して|の解説)")
 _ZH_ABOUT_END = re.compile(r"的")
 
@@ -191,7 +191,7 @@ def _span_at(doc: Doc, pos: int) -> tuple[int, int] | None:
 
 def _make(doc: Doc, span: tuple[int, int], source: str) -> Topic | None:
     start, end = span
-    text = clean_phrase(_QUOTE_MARKS.sub("", doc.text[start:end]))
+    text = clean_phrase(_QUOTE_MARKS.sub(lambda m: m.group(1) or "", doc.text[start:end]))
     if not text or not has_content(text):
         return None
     text = recase(text, doc.all_caps, at_sentence_start=doc.sentence_start(start))
