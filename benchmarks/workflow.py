@@ -35,6 +35,7 @@ from a2a_mcp.workflow import (
 
 SEED = 20240611
 NOISE = 1.02  # eager counts as slower than levels only beyond 2%
+TRIES = 2  # runs per mode and DAG; the fastest counts
 SLEEP_MEDIAN_S = 0.003  # lognormal node times: median 3 ms, sigma 0.8, capped at 40 ms
 SLEEP_SIGMA = 0.8
 SLEEP_CAP_S = 0.040
@@ -310,8 +311,14 @@ async def bench(dags: int, count: int, reps: int, with_langgraph: bool) -> dict[
         dag, sleep = random_dag(rng)
         plan = plan_of(f"random{index}", dag)
         sizes.append(len(dag))
-        eager_ms, eager_d = await ours(plan, sleep, "eager")
-        levels_ms, levels_d = await ours(plan, sleep, "levels")
+        # best of TRIES per mode, alternating, so a scheduler hiccup of the OS (other
+        # processes share these 2 cores) cannot decide the comparison
+        tries: dict[str, list[tuple[float, dict[str, float]]]] = {"eager": [], "levels": []}
+        for _ in range(TRIES):
+            for mode in ("eager", "levels"):
+                tries[mode].append(await ours(plan, sleep, mode))
+        eager_ms, eager_d = min(tries["eager"], key=operator.itemgetter(0))
+        levels_ms, levels_d = min(tries["levels"], key=operator.itemgetter(0))
         ratios["eager"].append(eager_ms / plan.critical_path(eager_d)[1])
         ratios["levels"].append(levels_ms / plan.critical_path(levels_d)[1])
         nominal.append(eager_ms / plan.critical_path(sleep)[1])
@@ -364,6 +371,7 @@ async def bench(dags: int, count: int, reps: int, with_langgraph: bool) -> dict[
         "langgraph_overhead_us_per_node_wide": round(lg_over["wide"][0], 1) if lg_over else None,
         "langgraph_overhead_us_per_node_deep": round(lg_over["deep"][0], 1) if lg_over else None,
         "cancel_latency_ms": round(cancel_ms, 3),
+        "tries_per_mode": TRIES,
         "seed": SEED,
         "sleep": {"median_ms": SLEEP_MEDIAN_S * 1e3, "sigma": SLEEP_SIGMA, "cap_ms": 40},
         "python": platform.python_version(),

@@ -50,6 +50,7 @@ def random_dags(draw: st.DrawFn) -> dict[str, Any]:
         "spec": {"name": "random", "nodes": nodes},
         "items": draw(st.lists(st.sampled_from("abcde"), max_size=3, unique=True)),
         "yields": draw(st.lists(st.integers(0, 3), min_size=count, max_size=count)),
+        "limit": draw(st.sampled_from([None, 1, 2, 3])),
     }
 
 
@@ -62,15 +63,20 @@ class Recorder:
         self.runs: list[str] = []
         self.done: set[str] = set()
         self.violations: list[str] = []
+        self.running = 0
+        self.peak = 0
 
     async def __call__(self, node: PlannedNode, inputs: dict[str, Any], progress: Any) -> Any:
         self.runs.append(node.id)
+        self.running += 1
+        self.peak = max(self.peak, self.running)
         missing = [d for d in self.plan.graph.predecessors(node.id) if d not in self.done]
         if missing:
             self.violations.append(f"{node.id} started before {missing}")
         for _ in range(self.yields[int(node.base_id[1:])]):
             await asyncio.sleep(0)
         self.done.add(node.id)
+        self.running -= 1
         return {"id": node.id, "inputs": inputs}
 
 
@@ -98,16 +104,20 @@ def test_random_dags(case: dict[str, Any]) -> None:
     assert total == pytest.approx(sum(plan.nodes[n].estimate_s for n in path))
     assert all(plan.graph.has_edge(a, b) for a, b in itertools.pairwise(path))
 
-    async def both() -> tuple[Any, Any, Recorder, Recorder]:
-        eager_rec = Recorder(plan, case["yields"])
-        levels_rec = Recorder(plan, case["yields"])
-        eager = await WorkflowExecutor(eager_rec).execute(plan, mode="eager")
-        levels = await WorkflowExecutor(levels_rec).execute(plan, mode="levels")
-        return eager, levels, eager_rec, levels_rec
+    async def run_modes() -> list[tuple[Any, Recorder]]:
+        out = []
+        for mode, limit in (("eager", None), ("levels", None), ("eager", case["limit"])):
+            recorder = Recorder(plan, case["yields"])
+            executor = WorkflowExecutor(recorder, max_concurrency=limit)
+            out.append((await executor.execute(plan, mode=mode), recorder))  # type: ignore[arg-type]
+        return out
 
-    eager, levels, eager_rec, levels_rec = asyncio.run(both())
-    for result, rec in ((eager, eager_rec), (levels, levels_rec)):
+    runs = asyncio.run(run_modes())
+    for result, rec in runs:
         assert result.status is RunStatus.COMPLETED
         assert sorted(rec.runs) == sorted(plan.nodes)  # every node exactly once
         assert rec.violations == []  # and only after all its dependencies
-    assert eager.outputs == levels.outputs
+    eager, levels, limited = (result for result, _ in runs)
+    assert eager.outputs == levels.outputs == limited.outputs
+    if case["limit"] is not None:
+        assert runs[2][1].peak <= case["limit"]
