@@ -32,7 +32,7 @@ import httpx
 import orjson
 from a2a.client import BaseClient, ClientConfig, ClientFactory
 from a2a.client.card_resolver import parse_agent_card
-from a2a.types import SendMessageRequest
+from a2a.types import SendMessageConfiguration, SendMessageRequest
 from a2a.utils.constants import PROTOCOL_VERSION_1_0, VERSION_HEADER
 from google.protobuf.json_format import MessageToDict
 from pydantic import BaseModel
@@ -105,7 +105,11 @@ async def _time(call: Callable[[], Awaitable[Any]], count: int, into: list[float
 
 
 def _request() -> SendMessageRequest:
-    return SendMessageRequest(message=skill_request("echo", PAYLOAD))
+    """The request A2AClient sends: the skill's input, and no history echoed back."""
+    return SendMessageRequest(
+        message=skill_request("echo", PAYLOAD),
+        configuration=SendMessageConfiguration(history_length=0),
+    )
 
 
 async def run(calls: int = 400, per_call: int = 40) -> dict[str, Any]:

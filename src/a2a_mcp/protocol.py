@@ -9,6 +9,7 @@ from typing import Any
 from a2a.helpers import new_data_part, new_text_part
 from a2a.types import Message, Part, Role
 from google.protobuf.json_format import MessageToDict
+from pydantic_core import to_jsonable_python
 
 JSON = "application/json"
 TEXT = "text/plain"
@@ -99,13 +100,15 @@ def progress_parts(
 ) -> tuple[list[Part], dict[str, Any]]:
     """Parts and metadata of a progress status message; a full ProgressEvent passes through."""
     metadata: dict[str, Any] = {FRACTION_KEY: fraction, MESSAGE_KEY: message}
-    event = (data or {}).get("event")
-    if isinstance(event, Mapping) and "kind" in event and "seq" in event:
+    # Models, datetimes, enums... become plain JSON, so a report never fails the skill.
+    plain = to_jsonable_python(dict(data or {}), fallback=str)
+    event = plain.get("event")
+    if isinstance(event, dict) and "kind" in event and "seq" in event:
         metadata[KIND_KEY] = KIND_EVENT
-        parts = [data_part(dict(event))]
+        parts = [data_part(event)]
     else:
         metadata[KIND_KEY] = KIND_PROGRESS
-        parts = [data_part({"fraction": fraction, "message": message, "data": dict(data or {})})]
+        parts = [data_part({"fraction": fraction, "message": message, "data": plain})]
     if message:
         parts.append(text_part(message))
     return parts, metadata

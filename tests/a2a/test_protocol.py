@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from a2a.types import Message
 
 from a2a_mcp.events import EventKind, EventSequence
@@ -29,7 +31,7 @@ def test_restore_ints_undoes_doubles_only_where_whole() -> None:
 def test_progress_and_error_round_trip() -> None:
     parts, meta = progress_parts(0.25, "quarter", {"n": 2})
     assert read_progress(Message(parts=parts, metadata=meta)) == (0.25, "quarter", {"n": 2})
-    event = EventSequence("t").make(EventKind.NODE_STARTED, node="script").model_dump(mode="json")
+    event = EventSequence("t").make(EventKind.NODE_STARTED, node="script")  # a model is fine too
     parts, meta = progress_parts(0.5, "", {"event": event, "other": 1})
     fraction, message, data = read_progress(Message(parts=parts, metadata=meta))
     assert (fraction, message) == (0.5, "")
@@ -37,6 +39,10 @@ def test_progress_and_error_round_trip() -> None:
     error = read_error(Message(parts=error_parts("timeout", "too slow", {"s": 3})))
     assert error == {"code": "timeout", "message": "too slow", "details": {"s": 3}}
     assert read_progress(Message(parts=error_parts("x", "y", None))) is None
+    odd = {"when": datetime(2026, 1, 2, tzinfo=UTC), "kind": EventKind.RUN_STARTED, "x": {1, 2}}
+    parts, meta = progress_parts(1.0, "odd data", odd)
+    _, _, data = read_progress(Message(parts=parts, metadata=meta))
+    assert data["when"].startswith("2026-01-02") and data["kind"] == "run_started"
 
 
 def test_skill_request_shape() -> None:
