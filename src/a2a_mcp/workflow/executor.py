@@ -7,8 +7,9 @@ import heapq
 import random
 import time
 import uuid
-from collections import deque
+from collections import Counter, deque
 from collections.abc import AsyncIterator, Awaitable, Callable
+from functools import partial
 from typing import Any, Literal
 
 from a2a_mcp.agent import Progress
@@ -64,22 +65,6 @@ def describe(exc: BaseException) -> str:
 def error_code(exc: BaseException) -> str:
     code = getattr(exc, "code", None)
     return code if isinstance(code, str) else type(exc).__name__
-
-
-class _NodeProgress:
-    """The Progress handed to a runner: each report becomes a node_progress event."""
-
-    __slots__ = ("i", "run")
-
-    def __init__(self, run: WorkflowRun, i: int) -> None:
-        self.run = run
-        self.i = i
-
-    async def __call__(
-        self, fraction: float, message: str = "", data: dict[str, Any] | None = None
-    ) -> None:
-        if not self.run._finished:
-            self.run._emit(_NODE_PROGRESS, self.i, fraction, message, dict(data or {}))
 
 
 class WorkflowExecutor:
@@ -273,6 +258,13 @@ class WorkflowRun:
         self._log.append((kind, node, progress, message, data, at or time.perf_counter()))
         if self._waiters:
             self._wake()
+
+    async def _report(
+        self, i: int, fraction: float, message: str = "", data: dict[str, Any] | None = None
+    ) -> None:
+        """The Progress a runner gets (bound to its node): each report is a node_progress event."""
+        if not self._finished:
+            self._emit(_NODE_PROGRESS, i, fraction, message, dict(data or {}))
 
     def _wake(self) -> None:
         waiters, self._waiters = self._waiters, []
@@ -471,7 +463,7 @@ class WorkflowRun:
                     await asyncio.sleep(0)  # a long chain must not keep the loop to itself
                 inputs = self._inputs(i, node) if node.bindings else {}
                 if node.retries == 0 and node.timeout_s is None:
-                    output = await self._runner(node, inputs, _NodeProgress(self, i))
+                    output = await self._runner(node, inputs, partial(self._report, i))
                 else:
                     output = await self._call(i, node, inputs)
             except asyncio.CancelledError:
@@ -501,7 +493,7 @@ class WorkflowRun:
             chained += 1
 
     async def _call(self, i: int, node: PlannedNode, inputs: dict[str, Any]) -> Any:
-        progress = _NodeProgress(self, i)
+        progress = partial(self._report, i)
         attempt = 1
         while True:
             self._attempts[i] = attempt
@@ -725,10 +717,7 @@ class WorkflowRun:
             self._done.set_result(None)
 
     def _counts(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for status in self._status:
-            counts[status.value] = counts.get(status.value, 0) + 1
-        return counts
+        return {status.value: n for status, n in Counter(self._status).items()}
 
     def _build_result(self) -> RunResult:
         nodes: dict[str, NodeResult] = {}
