@@ -253,6 +253,12 @@ class A2AClient:
                 replica.breaker.record_failure()
                 verdict = True
             raise
+        except A2AError:
+            # A protocol error (bad params, unknown task...) still shows a working replica.
+            metrics.ERRORS.labels(call.agent, "protocol").inc()
+            replica.breaker.record_success()
+            verdict = True
+            raise
         finally:
             if not verdict:
                 replica.breaker.release()

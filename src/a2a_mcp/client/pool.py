@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 from collections.abc import Mapping
 from types import SimpleNamespace
 from typing import Any
@@ -157,8 +158,6 @@ def get_pool() -> HttpPool:
     """The process-wide pool (settings from VG_HTTP_* environment variables)."""
     global _pool
     if _pool is None:
-        import os
-
         _pool = HttpPool(HttpPoolSettings.from_env(os.environ))
     return _pool
 
