@@ -324,6 +324,36 @@ def test_topic(text: str, topic: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "topic", "platforms", "duration", "audience"),
+    [
+        (
+            "Topic: TikTok marketing for dentists\nPlatform: Reels\nLength: 30s",
+            "TikTok marketing",
+            ["instagram_reels"],
+            30,
+            "dentists",
+        ),
+        ("Topic: cold brew, 45s TikTok, upbeat", "cold brew", ["tiktok"], 45, "a general audience"),
+        (
+            "Topic: 3 tips for better sleep, for night owls",
+            "3 tips for better sleep",
+            None,
+            30,
+            "night owls",
+        ),
+    ],
+)
+def test_topic_label_is_read_before_other_fields(
+    text: str, topic: str, platforms: list[str] | None, duration: float, audience: str
+) -> None:
+    parsed = brief(text)
+    assert parsed.topic == topic
+    assert parsed.platforms == (platforms or list(DEFAULT_PLATFORMS))
+    assert parsed.duration_s == duration
+    assert parsed.audience == audience
+
+
+@pytest.mark.parametrize(
     ("text", "audience"),
     [
         ("reel about cold brew for busy parents", "busy parents"),

@@ -44,7 +44,7 @@ def empty() -> BriefError:
     return BriefError(
         "empty",
         "The brief is empty.",
-        "Describe the video in a sentence: what it is about, and if you like the platforms, "
+        "Describe the video in a sentence: what it is about and, if you like, the platforms, "
         "length, tone, audience, key points and call to action.",
     )
 
@@ -77,8 +77,8 @@ def no_topic() -> BriefError:
 def too_short(seconds: float, said: str) -> BriefError:
     return BriefError(
         "duration_too_short",
-        f'The brief asks for "{said}", {_length(seconds)}: too short; the shortest video it '
-        f"can ask for is {MIN_DURATION_S:g} s.",
+        f'The brief asks for "{said}", {_length(seconds)}, which is too short: the shortest '
+        f"video is {MIN_DURATION_S:g} s.",
         "Ask for at least 5 seconds; 15 to 60 seconds suits short-form platforms.",
     )
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from video_generator.brief.audience import is_people
 from video_generator.brief.lexicon import (
     CONNECTORS,
     FILLER,
@@ -49,6 +50,12 @@ _VALUE_MASKED = frozenset(
 _TOPIC_LABEL = re.compile(
     rf"(?:^|(?<=[\n.;|,!?{M}]))\s*(?:topic|subject|theme|title|idea|concept|tema|thema|sujet"
     rf"|sujeto|assunto|argomento|about|re)\s*[:=]\s*"
+)
+_VALUE_BREAK = re.compile(
+    r",\s*(?=\d|a\s+\d|(?:tiktok|tik\s+tok|reels?|ig|insta|instagram|shorts|youtube|yt|linkedin"
+    r"|twitter|x|tweet|for|aimed|in\s+[a-z]+ish\b|end\s+with|cta|"
+    + "|".join(re.escape(word) for word in sorted(TONE_WORDS, key=len, reverse=True))
+    + r")\b)|\s+(?P<for>for|aimed\s+at)\s+"
 )
 _LABEL_END = re.compile(r"\n|;|\|(?=\s)|\.(?=\s|$)|" + M)
 _TOPIC_IS = re.compile(
@@ -219,8 +226,36 @@ def mask_labels(doc: Doc) -> None:
         doc.mask(match.start(), end, "label")
 
 
+def _label_value_end(view: str, start: int, end: int) -> int:
+    """Where a "Topic:" value ends: before ", 45s", ", TikTok", ", upbeat" or "for <people>"
+    (read before those fields are, so it must find their edges itself)."""
+    for match in _VALUE_BREAK.finditer(view, start, end):
+        if match.group("for"):
+            ahead = _TOKEN.findall(view[match.end() : match.end() + 60])[:4]
+            if not any(is_people(word) for word in ahead):
+                continue
+        return match.start()
+    return end
+
+
 def find_title(doc: Doc) -> Topic | None:
-    """A title given with "called" / "titled" (read early so its words stay the topic's)."""
+    """A "Topic:" label or a title ("called '...'"), read before platforms and lengths so
+    the words in it stay the topic's ("Topic: TikTok marketing")."""
+    for match in list(_TOPIC_LABEL.finditer(doc.view)):
+        if not doc.is_free(match.start(), match.end()):
+            continue
+        stop = _LABEL_END.search(doc.view, match.end())
+        end = _label_value_end(doc.view, match.end(), stop.start() if stop else len(doc.view))
+        quoted = _QUOTED.match(doc.view, match.end())
+        if quoted:
+            group = 1 if quoted.group(1) is not None else 2
+            span = (quoted.start(group), quoted.end(group))
+        else:
+            span = (match.end(), end)
+        topic = _make(doc, span, "label")
+        if topic:
+            doc.mask(match.start(), match.end(), "label")
+            return topic
     return _first(doc, _TITLED, "title")
 
 
@@ -238,6 +273,8 @@ def _on_topic(doc: Doc) -> Topic | None:
 
 
 def _japanese(doc: Doc) -> Topic | None:
+    if not any(marker in doc.view for marker in ("について", "に関", "の解説")):
+        return None
     match = _JA_ABOUT.search(doc.view)
     if match and doc.is_free(match.start(1), match.end(1)):
         return _make(doc, (match.start(1), match.end(1)), "about")
@@ -315,21 +352,6 @@ def _main_phrase(doc: Doc) -> Topic | None:
 
 def find_topic(doc: Doc) -> Topic | None:
     """The topic (see the module docstring for the order of the rules)."""
-    for match in list(_TOPIC_LABEL.finditer(doc.view)):
-        if not doc.is_free(match.start(), match.end()):
-            continue
-        stop = _LABEL_END.search(doc.view, match.end())
-        end = stop.start() if stop else len(doc.view)
-        quoted = _QUOTED.match(doc.view, match.end())
-        if quoted:
-            group = 1 if quoted.group(1) is not None else 2
-            span = (quoted.start(group), quoted.end(group))
-        else:
-            span = (match.end(), end)
-        topic = _make(doc, span, "label")
-        if topic:
-            doc.mask(match.start(), match.end(), "label")
-            return topic
     rules = (
         lambda: _first(doc, _TOPIC_IS, "topic_is"),
         lambda: _first(doc, _ABOUT, "about"),
