@@ -10,6 +10,7 @@ from video_generator.models import Style, Tone
 TONE_WORDS: dict[str, Tone] = {
     # upbeat
     "upbeat": Tone.UPBEAT,
+    "upbeet": Tone.UPBEAT,  # short words get no typo matching; this misspelling is common
     "positive": Tone.UPBEAT,
     "cheerful": Tone.UPBEAT,
     "happy": Tone.UPBEAT,
