@@ -1,0 +1,180 @@
+"""Orchestrator agent: brief text -> Brief -> the video workflow on the engine -> VideoPackage."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import structlog
+
+from a2a_mcp.agent import Agent, Progress, skill
+from a2a_mcp.client.base import AgentClient, CallOptions
+from a2a_mcp.errors import AgentError, InvalidInputError
+from a2a_mcp.events import EventKind, ProgressEvent
+from a2a_mcp.workflow import Plan, PlannedNode, WorkflowExecutor, load_workflow, plan_workflow
+from video_generator.brief import BriefError, parse_brief
+from video_generator.models import (
+    Brief,
+    NodeTiming,
+    PlatformCut,
+    RunPlan,
+    Script,
+    Storyboard,
+    TimingPlan,
+    VideoPackage,
+    VideoRequest,
+)
+from video_generator.quality import check_package
+from video_generator.settings import get_settings
+
+log = structlog.get_logger(component="orchestrator")
+
+_FINISHED = {EventKind.NODE_COMPLETED, EventKind.NODE_FAILED, EventKind.NODE_SKIPPED}
+
+
+class InvalidBriefError(InvalidInputError):
+    """The brief could not be read; the message says what was wrong and shows a good brief."""
+
+    code = "invalid_brief"
+
+
+class WorkflowFailedError(AgentError):
+    code = "workflow_failed"
+
+
+class Orchestrator(Agent):
+    name = "orchestrator"
+    description = (
+        "Turns a natural-language brief into a production-ready short-video package: script, "
+        "storyboard with generation prompts, timing sheet, captions and one cut per platform."
+    )
+    version = "1.0.0"
+    default_port = 10100
+
+    def __init__(
+        self,
+        client: AgentClient,
+        *,
+        workflow_path: Path | None = None,
+        mode: str | None = None,
+        max_concurrency: int | None = None,
+        engine_info: dict[str, Any] | None = None,
+    ) -> None:
+        settings = get_settings()
+        self.client = client
+        self.spec = load_workflow(workflow_path or settings.workflow)
+        self.mode = mode or settings.schedule_mode
+        self.max_concurrency = max_concurrency or settings.max_concurrency
+        self.call_timeout_s = settings.call_timeout_s
+        self.engine_info = engine_info or {}
+
+    def plan_for(self, brief: Brief) -> Plan:
+        """The DAG this brief runs: levels, fan-out per platform."""
+        return plan_workflow(self.spec, {"brief": brief.model_dump(mode="json")})
+
+    @skill(
+        id="make_video",
+        name="Make a video package",
+        tags=("video", "orchestration", "brief"),
+        examples=(
+            "a 45-second TikTok and Reel about cold brew for busy parents, upbeat, "
+            "end with 'link in bio'",
+            "60 second YouTube Short explaining compound interest to teenagers",
+        ),
+        cache_kind="package",
+    )
+    async def make_video(self, request: VideoRequest, progress: Progress) -> VideoPackage:
+        """Plan and run the video workflow for a brief, streaming every node's progress."""
+        try:
+            brief = parse_brief(request.brief)
+        except BriefError as exc:
+            raise InvalidBriefError(str(exc), details={"field": "brief"}) from None
+        run_input = {"brief": brief.model_dump(mode="json")}
+        plan = plan_workflow(self.spec, run_input)
+        task_id = structlog.contextvars.get_contextvars().get("task_id") or uuid.uuid4().hex
+        options = CallOptions(no_cache=request.no_cache, context_id=task_id)
+
+        async def run_node(node: PlannedNode, inputs: dict[str, Any], node_progress: Progress) -> Any:
+            if node.step is not None:
+                return self._run_step(node.step, inputs)
+            node_options = options.model_copy(update={"timeout_s": node.timeout_s or self.call_timeout_s})
+            return await self.client.call(node.agent, node.skill, inputs, node_progress, node_options)
+
+        executor = WorkflowExecutor(run_node, mode=self.mode, max_concurrency=self.max_concurrency)
+        started = time.time()
+        run = executor.start(plan, run_input, task_id=task_id)
+        finished = 0
+        async for event in run.events():
+            finished += event.kind in _FINISHED
+            await progress(finished / len(plan.nodes), _describe(event), {"event": event.model_dump(mode="json")})
+        result = await run.result()
+        if result.status != "completed":
+            raise WorkflowFailedError(result.error or f"the run ended {result.status}")
+        package = VideoPackage.model_validate(result.nodes["package"].output)
+        package.plan = _run_plan(self.spec.name, self.mode, plan, result, started)
+        log.info("package_made", task_id=task_id, topic=brief.topic, passed=package.quality.passed)
+        return package
+
+    def _run_step(self, step: str, inputs: dict[str, Any]) -> Any:
+        if step == "assemble_package":
+            return self._assemble(inputs).model_dump(mode="json")
+        raise WorkflowFailedError(f"unknown local step '{step}' in {self.spec.name}")
+
+    def _assemble(self, inputs: dict[str, Any]) -> VideoPackage:
+        brief = Brief.model_validate(inputs["brief"])
+        script = Script.model_validate(inputs["script"])
+        storyboard = Storyboard.model_validate(inputs["storyboard"])
+        timing = TimingPlan.model_validate(inputs["timing"])
+        cuts = [PlatformCut.model_validate(cut) for cut in inputs["cuts"].values()]
+        quality = check_package(brief, script, storyboard, timing, cuts)
+        return VideoPackage(
+            brief=brief,
+            script=script,
+            storyboard=storyboard,
+            timing=timing,
+            cuts=cuts,
+            quality=quality,
+            engine=self.engine_info,
+        )
+
+
+def _describe(event: ProgressEvent) -> str:
+    return event.message or (f"{event.node}: {event.kind.value}" if event.node else event.kind.value)
+
+
+def _run_plan(workflow: str, mode: str, plan: Plan, result: Any, started: float) -> RunPlan:
+    """Per-node timings of the run, relative to its start, and the measured critical path."""
+    origin = min(
+        (r.started_at for r in result.nodes.values() if r.started_at is not None), default=started
+    )
+    timings = []
+    durations: dict[str, float] = {}
+    for node_id in plan.graph.nodes:
+        node_result = result.nodes[node_id]
+        durations[node_id] = (node_result.duration_ms or 0.0) / 1000
+        timings.append(
+            NodeTiming(
+                id=node_id,
+                level=plan.level_of(node_id),
+                status=str(node_result.status),
+                attempts=node_result.attempts,
+                started_ms=_since(origin, node_result.started_at),
+                ended_ms=_since(origin, node_result.ended_at),
+                duration_ms=node_result.duration_ms,
+            )
+        )
+    path, _ = plan.critical_path(durations)
+    return RunPlan(
+        workflow=workflow,
+        mode=mode,
+        levels=plan.levels,
+        nodes=timings,
+        critical_path=path,
+        makespan_ms=result.makespan_ms,
+    )
+
+
+def _since(origin: float, moment: float | None) -> float | None:
+    return None if moment is None else round((moment - origin) * 1000, 3)

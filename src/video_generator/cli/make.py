@@ -1,0 +1,84 @@
+"""`vidgen make`: a brief in, a package folder out, with live progress."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+from typing import Any
+
+from a2a_mcp.events import ProgressEvent
+from video_generator.cli.common import UserError, add_command, quality_exit
+from video_generator.settings import get_settings
+
+
+def register(commands: Any) -> None:
+    make = add_command(commands, "make", cmd_make, "make a video package from a brief")
+    make.add_argument("brief", help='the brief, in quotes, e.g. "a 30s TikTok about tea"')
+    make.add_argument("-o", "--out", type=Path, help="output folder (default: a new one in ./out)")
+    make.add_argument("--json", action="store_true", help="print the package JSON to stdout")
+    make.add_argument("--no-cache", action="store_true", help="compute everything afresh")
+    make.add_argument("--mode", choices=("eager", "levels"), help="workflow scheduling mode")
+    make.add_argument("--quiet", action="store_true", help="no progress display")
+
+
+def cmd_make(args: argparse.Namespace) -> int:
+    from video_generator.models import VideoRequest
+    from video_generator.package import PackageError, default_out_dir, write_package
+    from video_generator.progress_view import ProgressView
+    from video_generator.runtime import build_orchestrator
+
+    orchestrator = build_orchestrator(mode=args.mode)
+    request = VideoRequest(brief=args.brief, no_cache=args.no_cache)
+    view = ProgressView(live=False if args.quiet else None)
+
+    async def on_progress(fraction: float, message: str = "", data: dict | None = None) -> None:
+        if data and "event" in data and not args.quiet:
+            await view.on_event(ProgressEvent.model_validate(data["event"]))
+
+    async def run() -> Any:
+        try:
+            return await orchestrator.run("make_video", request, on_progress)
+        finally:
+            await orchestrator.client.aclose()
+
+    with view:
+        package = asyncio.run(run())
+    out_dir = args.out or default_out_dir(package.brief, get_settings().out_dir, package=package)
+    try:
+        write_package(package, out_dir)
+    except PackageError as exc:
+        raise UserError(str(exc)) from None
+    if args.json:
+        sys.stdout.write(package.model_dump_json(indent=2) + "\n")
+    else:
+        _print_summary(package, out_dir)
+    return quality_exit(package.quality)
+
+
+def _print_summary(package: Any, out_dir: Path) -> None:
+    brief = package.brief
+    print(f"{package.script.title}")
+    print(
+        f"  topic: {brief.topic} | audience: {brief.audience} | tone: {brief.tone.value} "
+        f"| style: {brief.style.value} | target: {brief.duration_s:.0f} s"
+    )
+    if brief.assumed:
+        print(f"  assumed (not in the brief): {', '.join(brief.assumed)}")
+    for cut in package.cuts:
+        dropped = f", trimmed {', '.join(cut.trimmed_segments)}" if cut.trimmed_segments else ""
+        print(
+            f"  {cut.platform:<16} {cut.duration_s:5.1f} s  {cut.resolution.width}x"
+            f"{cut.resolution.height}  {len(cut.shots)} shots  {len(cut.captions)} captions"
+            f"{dropped}"
+        )
+    failures = package.quality.failures()
+    verdict = "all gates passed" if not failures else f"{len(failures)} gate(s) FAILED"
+    print(f"  quality: {len(package.quality.gates)} checks, {verdict}")
+    for gate in failures:
+        print(
+            f"    {gate.scope}/{gate.gate}: {gate.value:g} {gate.unit}, limit {gate.limit}. "
+            f"{gate.detail}"
+        )
+    print(f"package: {out_dir}")
