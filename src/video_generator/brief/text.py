@@ -117,13 +117,6 @@ class Doc:
     def is_free(self, start: int, end: int) -> bool:
         return not any(self.masked[start:end])
 
-    def inside(self, pos: int, kinds: tuple[str, ...]) -> bool:
-        """Whether pos lies in a span already read as one of `kinds`."""
-        return any(s.start <= pos < s.end and s.kind in kinds for s in self.spans)
-
-    def line_start(self, pos: int) -> int:
-        return self.text.rfind("\n", 0, pos) + 1
-
     def sentence_start(self, pos: int) -> bool:
         """Whether nothing but masks, spaces and punctuation precede pos in its sentence."""
         before = self.view[:pos]

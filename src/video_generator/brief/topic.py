@@ -105,7 +105,6 @@ _END = re.compile(
     r"|trending\s+audio|a\s+hook|hook|jump\s+cuts|transitions|a\s+twist)\b"
     r"|\s+in\s+(?:a|an)\s+(?:\w+\s+){0,2}?(?:way|tone|style|manner|voice|format)\b"
 )
-_SOFT_END = re.compile(r",")
 _HARD_END = re.compile(r"[.!?](?=\s|$)|[\n;:|" + M + r"]")
 _TOKEN = re.compile(r"[\w'&+%$#./-]+|[^\w\s]")
 _TRAIL_NOUNS = frozenset(
