@@ -136,13 +136,15 @@ def normalise(raw: str) -> Doc:
     for line in lines:
         if not line:
             continue
-        match = _BULLET.match(line)
-        if match:
-            line = line[match.end() :]
+        marker = _BULLET.match(line)
+        is_bullet = marker is not None
+        if marker:
+            line = line[marker.end() :]
         elif emoji_led >= 2 and line.startswith(MASK):
+            # "✅ Topic: ..." on several lines: emoji used as bullets
             line = line.lstrip(MASK + " ")
-            match = True  # type: ignore[assignment]
-        if match and line:
+            is_bullet = True
+        if is_bullet and line:
             bullets.append((offset, offset + len(line)))
         out.append(line)
         offset += len(line) + 1

@@ -212,8 +212,9 @@ def _first(
         if not doc.is_free(match.start(), match.end()):
             continue
         span = _span_at(doc, match.start() if keep_trigger else match.end())
-        if span:
-            return _make(doc, span, source)
+        topic = _make(doc, span, source) if span else None
+        if topic:
+            return topic
     return None
 
 
@@ -266,8 +267,9 @@ def _on_topic(doc: Doc) -> Topic | None:
         if not before or before.group(1) not in _ON_AFTER:
             continue
         span = _span_at(doc, match.end())
-        if span:
-            return _make(doc, span, "on")
+        topic = _make(doc, span, "on") if span else None
+        if topic:
+            return topic
     return None
 
 
@@ -311,8 +313,9 @@ def _after_colon(doc: Doc) -> Topic | None:
         if has_content(left.replace(M, " ")):
             continue
         span = _span_at(doc, match.end())
-        if span:
-            return _make(doc, span, "colon")
+        topic = _make(doc, span, "colon") if span else None
+        if topic:
+            return topic
     return None
 
 
