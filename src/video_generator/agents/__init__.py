@@ -1,0 +1,1 @@
+"""The four specialist agents of the video mesh (and the orchestrator), one module each."""

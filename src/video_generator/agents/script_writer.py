@@ -1,0 +1,798 @@
+"""Script writer agent: Brief -> Script (hook, segments from the style's structure, CTA, pacing).
+
+Pacing rules (figures from shared/research/platforms.md):
+- Speech rate by tone (WPM_BY_TONE): 160-180 wpm for fast, energetic short-form tones, 130-140
+  for calm, professional and serious ones, the settings' 150 wpm for the rest; tutorials are
+  technical, so 10 wpm slower (never under 130).
+- PAUSE_SHARE = 15% of the running time is pauses (research: allow 10-20%), so the word budget
+  is duration x wpm x 0.85 and a segment's estimated_s = word_count / wpm x 60 / 0.85.
+- The hook is at most hook_window_s x wpm x 0.85 words of the strictest requested platform, so
+  the hook and its pause end inside the window.
+- Shots: the script aims at the middle of shots_per_minute_bounds(platforms), gives every
+  segment at least one shot and no shot under MIN_SHOT_S (each extra shot goes to the segment
+  whose shots are currently longest).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import structlog
+
+from a2a_mcp.agent import Agent, Progress, skill
+from video_generator.engines import TemplateEngine, TextEngine, TextKind, TextTask
+from video_generator.engines.english import (
+    ensure_sentence,
+    hashtag,
+    is_generic_audience,
+    is_wh_phrase,
+    join_list,
+    number_word,
+    ordinal_word,
+    person_from_audience,
+    strip_end_punctuation,
+    tidy,
+    title_case,
+    topic_hashtags,
+    word_count,
+)
+from video_generator.engines.fill import can_fill, fill
+from video_generator.models import (
+    Brief,
+    Hook,
+    Script,
+    ScriptRequest,
+    Segment,
+    SegmentType,
+    Style,
+    Tone,
+)
+from video_generator.platforms import get_platform, shots_per_minute_bounds
+from video_generator.settings import get_settings
+from video_generator.templates import Template, TemplateCache, get_templates, seed_from
+
+log = structlog.get_logger(component="script_writer")
+
+PAUSE_SHARE = 0.15
+MIN_SHOT_S = 1.2
+MIN_WPM = 130.0
+WPM_BY_TONE: dict[Tone, float] = {
+    Tone.ENERGETIC: 175,
+    Tone.UPBEAT: 165,
+    Tone.PLAYFUL: 165,
+    Tone.HUMOROUS: 160,
+    Tone.WARM: 145,
+    Tone.DRAMATIC: 140,
+    Tone.PROFESSIONAL: 140,
+    Tone.CALM: 135,
+    Tone.SERIOUS: 135,
+}
+TECHNICAL_STYLE_SLOWDOWN: dict[Style, float] = {Style.TUTORIAL: 10}
+DEFAULT_ON_SCREEN_CHARS = 32
+TITLE_MAX_CHARS = 70  # long titles get cut off in feeds even where the limit is 100
+HOOK_SHARE = 0.3  # at most this part of the word budget goes to the hook
+MIN_BODY_WORDS = 8  # a body segment shorter than this is not worth its own beat
+_MIDDLE_LEAD_INS = ("Next", "Then", "After that", "Next up", "On top of that", "Also")
+
+
+# ---------------------------------------------------------------- pacing (pure functions)
+
+
+def words_per_minute(tone: Tone | str, style: Style | str, base: float = 150.0) -> float:
+    """Speech rate for a tone and style (see the module docstring for the table's source)."""
+    wpm = WPM_BY_TONE.get(Tone(tone), base)
+    wpm -= TECHNICAL_STYLE_SLOWDOWN.get(Style(style), 0.0)
+    return max(MIN_WPM, wpm)
+
+
+def word_budget(duration_s: float, wpm: float) -> int:
+    """Words that fit the duration once PAUSE_SHARE of it is left for pauses."""
+    return max(1, round(duration_s * wpm / 60 * (1 - PAUSE_SHARE)))
+
+
+def spoken_seconds(words: int, wpm: float) -> float:
+    """A segment's estimated length: speech plus its share of pauses."""
+    return words / wpm * 60 / (1 - PAUSE_SHARE)
+
+
+def hook_word_limit(platforms: Sequence[str], wpm: float, budget: int | None = None) -> int:
+    """Most words a hook may have so it (with its pause) ends inside every hook window.
+
+    With a budget, the hook also keeps to HOOK_SHARE of it (a 10 s video has no room for a
+    10 s hook even where the window allows one).
+    """
+    window = min(get_platform(p).hook_window_s for p in platforms)
+    limit = math.floor(window * wpm / 60 * (1 - PAUSE_SHARE))
+    if budget is not None:
+        limit = min(limit, max(4, round(budget * HOOK_SHARE)))
+    return max(3, limit)
+
+
+def allocate_shots(
+    durations: Sequence[float], bounds: tuple[float, float], min_shot_s: float = MIN_SHOT_S
+) -> list[int]:
+    """Shots per segment: the middle of the bounds overall, >= 1 each, none under min_shot_s."""
+    total_s = sum(durations)
+    low, high = bounds
+    caps = [max(1, math.floor(d / min_shot_s)) for d in durations]
+    wanted = round((low + high) / 2 * total_s / 60)
+    total = min(max(len(durations), wanted), sum(caps))
+    counts = [1] * len(durations)
+    for _ in range(total - len(durations)):
+        # D'Hondt: the next shot goes where shots are currently longest (ties: earliest).
+        best = max(
+            (i for i in range(len(durations)) if counts[i] < caps[i]),
+            key=lambda i: (durations[i] / (counts[i] + 1), -i),
+        )
+        counts[best] += 1
+    return counts
+
+
+def brief_seed(brief: Brief) -> str:
+    """The seed for every pick: the brief's meaning, not its wording (text and assumed left out)."""
+    return seed_from(brief.model_dump(mode="json", exclude={"text", "assumed"}))
+
+
+# ---------------------------------------------------------------- the plan of one script
+
+
+@dataclass
+class _Draft:
+    """A segment before its text is written: templates chosen, words measured."""
+
+    id: str
+    type: SegmentType
+    share: float = 0.0
+    target: float = 0.0
+    optional: bool = False
+    droppable: bool = False
+    key_point: str | None = None
+    context: dict[str, str] = field(default_factory=dict)
+    sentences: list[Template] = field(default_factory=list)
+    words: int = 0
+    on_screen: Template | None = None
+
+
+@dataclass
+class _Slot:
+    type: SegmentType
+    share: float
+    optional: bool
+    body: bool
+
+
+class ScriptWriter(Agent):
+    """Writes the script: hook, body from the style's structure, call to action, hashtags."""
+
+    name = "script_writer"
+    description = (
+        "Writes a short-video script from a brief: a hook that lands inside the platform's hook "
+        "window, segments from the style's structure covering the key points in order, a call "
+        "to action, a title and hashtags, paced to the target length."
+    )
+    version = "1.0.0"
+    default_port = 10101
+
+    def __init__(
+        self, engine: TextEngine | None = None, templates: TemplateCache | None = None
+    ) -> None:
+        self.engine = engine or TemplateEngine()
+        self.templates = templates or get_templates()
+
+    @skill(
+        id="write_script",
+        name="Write a script",
+        tags=("video", "script", "copywriting", "hook", "pacing"),
+        examples=(
+            "45-second TikTok about cold brew for busy parents, upbeat, end with 'link in bio'",
+            "60 second YouTube Short explaining compound interest to teenagers",
+            "a calm LinkedIn video on remote onboarding covering checklists, buddies and feedback",
+        ),
+        cache_kind="script",
+    )
+    async def write_script(self, request: ScriptRequest, progress: Progress) -> Script:
+        """Write the script for a brief: same brief, same script."""
+        brief = request.brief
+        writer = _ScriptPlan(brief, self.templates, self.engine)
+        await progress(
+            0.05,
+            f"budget {writer.budget} words at {writer.wpm:g} wpm for {brief.duration_s:g} s",
+            {"words": writer.budget, "wpm": writer.wpm},
+        )
+        writer.plan()
+        await progress(
+            0.3,
+            f"{writer.hook_template.group} hook and {len(writer.drafts)} segments planned",
+            {"segments": len(writer.drafts), "hook_pattern": writer.hook_template.group},
+        )
+        script = await writer.write()
+        await progress(
+            0.9,
+            f"paced at {writer.shots_per_minute:.1f} shots/min "
+            f"(bounds {writer.bounds[0]:g}-{writer.bounds[1]:g})",
+            {"shots": sum(s.shot_count for s in script.segments)},
+        )
+        for template_id in script.template_ids:
+            await self.templates.record_use(template_id)
+        await progress(
+            1.0,
+            f"script ready: {script.total_words} words, ~{script.estimated_s:.0f} s",
+            {"words": script.total_words, "estimated_s": script.estimated_s},
+        )
+        log.info(
+            "script_written",
+            topic=brief.topic,
+            words=script.total_words,
+            estimated_s=script.estimated_s,
+            segments=len(script.segments),
+        )
+        return script
+
+
+class _ScriptPlan:
+    """Everything one script needs, decided deterministically from the brief."""
+
+    def __init__(self, brief: Brief, templates: TemplateCache, engine: TextEngine) -> None:
+        self.brief = brief
+        self.templates = templates
+        self.engine = engine
+        self.seed = brief_seed(brief)
+        self.style = brief.style.value
+        self.tone = brief.tone.value
+        self.platforms = list(brief.platforms)
+        self.wpm = words_per_minute(brief.tone, brief.style, get_settings().words_per_minute)
+        self.budget = word_budget(brief.duration_s, self.wpm)
+        self.bounds = shots_per_minute_bounds(self.platforms)
+        self.language = brief.language if engine.writes(brief.language) else "en"
+        if self.language != brief.language:
+            log.warning(
+                "language_unsupported",
+                requested=brief.language,
+                engine=engine.id,
+                using=self.language,
+            )
+        self.used: list[str] = []
+        self.sentence_uses: dict[str, int] = {}
+        self.context = self._base_context()
+        presets = [self.templates.select("platform_preset", platform=p) for p in self.platforms]
+        self.presets = [found[0] for found in presets if found]
+        self.hook_boost = self._boost("hook_patterns")
+        self.cta_boost = self._boost("cta_groups")
+        self.on_screen_chars = min(
+            (int(p.data.get("on_screen_max_chars", DEFAULT_ON_SCREEN_CHARS)) for p in self.presets),
+            default=DEFAULT_ON_SCREEN_CHARS,
+        )
+        self.drafts: list[_Draft] = []
+        self.shots_per_minute = 0.0
+
+    # ------------------------------------------------------------ helpers
+
+    def _use(self, template: Template) -> Template:
+        if template.id not in self.used:
+            self.used.append(template.id)
+        return template
+
+    def _boost(self, key: str) -> dict[str, float]:
+        boost: dict[str, float] = {}
+        for preset in self.presets:
+            for group in preset.data.get(key, []):
+                boost[group] = 2.0
+        return boost
+
+    def _ranked(self, kind: str, purpose: str, **filters: Any) -> list[Template]:
+        return self.templates.ranked(
+            kind, seed=f"{self.seed}:{purpose}", style=self.style, tone=self.tone, **filters
+        )
+
+    def _base_context(self) -> dict[str, str]:
+        topic = strip_end_punctuation(tidy(self.brief.topic))
+        context = {
+            "topic": topic,
+            "topic_title": title_case(topic),
+            "duration": str(round(self.brief.duration_s)),
+            "person": person_from_audience(self.brief.audience),
+        }
+        if not is_wh_phrase(topic):
+            context["topic_np"] = topic
+        if not is_generic_audience(self.brief.audience):
+            context["audience"] = tidy(self.brief.audience)
+        return context
+
+    # ------------------------------------------------------------ planning
+
+    def plan(self) -> None:
+        structure = self._use(self._ranked("structure", "structure")[0])
+        slots, points_cfg = self._slots(structure.data)
+        self.hook_limit = hook_word_limit(self.platforms, self.wpm, self.budget)
+        body_points = self._body_points(slots, points_cfg, self.hook_limit)
+        slots, body_points = self._fit_segment_count(slots, body_points)
+        if len(body_points) >= 2:
+            self.context["count"] = str(len(body_points))
+            self.context["count_words"] = number_word(len(body_points))
+        key_points = [p for p, is_key in body_points if is_key]
+        self.context["points_list"] = join_list(key_points or [p for p, _ in body_points])
+        self.hook_template, self.hook_words = self._choose_hook(self.hook_limit)
+
+        drafts: list[_Draft] = []
+        for slot in slots:
+            if slot.type is SegmentType.HOOK:
+                drafts.append(_Draft(id="", type=SegmentType.HOOK, words=self.hook_words))
+            elif slot.body:
+                for n, (point, is_key) in enumerate(body_points, start=1):
+                    drafts.append(
+                        _Draft(
+                            id="",
+                            type=slot.type,
+                            share=slot.share,
+                            optional=not is_key,
+                            key_point=point if is_key else None,
+                            context=self._point_context(point, n, len(body_points), is_key),
+                        )
+                    )
+            else:
+                drafts.append(
+                    _Draft(
+                        id="",
+                        type=slot.type,
+                        share=slot.share,
+                        optional=slot.optional,
+                        droppable=slot.optional,
+                    )
+                )
+        fixed = list(self.used)
+        self._compose_all(drafts)
+        # Key points that cannot fit the length push the optional beats (recap, proof, intro)
+        # out, latest first; what still does not fit is reported, not cut from the points.
+        while self._words(drafts) > self.budget * 1.08:
+            victims = [d for d in drafts if d.droppable]
+            if not victims:
+                log.warning(
+                    "script_over_length",
+                    words=self._words(drafts),
+                    budget=self.budget,
+                    hint="the key points need more time than the brief's duration",
+                )
+                break
+            drafts.remove(victims[-1])
+            self.used = list(fixed)
+            self._compose_all(drafts)
+        self._settle(drafts)
+        for draft in drafts:
+            self._choose_on_screen(draft)
+        self.drafts = drafts
+        # What the script really uses (re-composing may have dropped earlier choices).
+        self.used = list(fixed)
+        if self.cta_template is not None:
+            self._use(self.cta_template)
+        for draft in drafts:
+            for template in [*draft.sentences, *([draft.on_screen] if draft.on_screen else [])]:
+                self._use(template)
+
+    @staticmethod
+    def _words(drafts: Sequence[_Draft]) -> int:
+        return sum(d.words for d in drafts)
+
+    def _fit_segment_count(
+        self, slots: list[_Slot], points: list[tuple[str, bool]]
+    ) -> tuple[list[_Slot], list[tuple[str, bool]]]:
+        """Keep segments few enough that one shot each stays under the pacing's upper bound."""
+        most = max(2, math.floor(self.bounds[1] * self.brief.duration_s * 0.9 / 60))
+        slots, points = list(slots), list(points)
+        body_slots = sum(1 for s in slots if s.body)
+        while len(slots) - body_slots + len(points) > most:
+            extras = [s for s in slots if s.optional and not s.body]
+            fillers = [i for i, (_, is_key) in enumerate(points) if not is_key]
+            if extras:
+                slots.remove(extras[-1])
+            elif len(fillers) > 0 and len(points) > 1:
+                points.pop(fillers[-1])
+            else:
+                break
+        return slots, points
+
+    def _compose_all(self, drafts: list[_Draft]) -> None:
+        """Number the segments, share out the words and write every segment's sentences."""
+        self.sentence_uses = {}
+        for index, draft in enumerate(drafts, start=1):
+            draft.id = f"seg-{index:02d}"
+            draft.sentences = []
+            draft.words = self.hook_words if draft.type is SegmentType.HOOK else 0
+        # Word targets: what the hook leaves, shared out by the structure's weights.
+        left = max(0, self.budget - self.hook_words)
+        shares = sum(d.share for d in drafts if d.type is not SegmentType.HOOK) or 1.0
+        for draft in drafts:
+            if draft.type is not SegmentType.HOOK:
+                draft.target = left * draft.share / shares
+        # The CTA is written first so every other segment can absorb its rounding.
+        cta = drafts[-1]
+        self._compose_cta(cta)
+        carry = cta.target - cta.words
+        for draft in drafts[1:-1]:
+            draft.target += carry
+            self._compose(draft)
+            carry = draft.target - draft.words
+
+    def _settle(self, drafts: list[_Draft]) -> None:
+        """Add or take away body sentences until the total is within a few words of budget."""
+        middle = drafts[1:-1]
+        tolerance = max(1, round(self.budget * 0.04))
+        for _ in range(len(middle) * 2):
+            residual = self.budget - self._words(drafts)
+            if abs(residual) <= tolerance:
+                return
+            changed = False
+            order = sorted(middle, key=lambda d: d.words - d.target)
+            if residual > 0:
+                for draft in order:
+                    draft.target = draft.words + residual
+                    before = draft.words
+                    self._compose(draft, extend=True)
+                    if draft.words != before:
+                        changed = True
+                        break
+            else:
+                for draft in reversed(order):
+                    # Only a removal that brings the total closer to the budget.
+                    removable = [
+                        t
+                        for t in draft.sentences[1:]
+                        if abs(residual + word_count(fill(t.text, draft.context))) < -residual
+                    ]
+                    if removable:
+                        victim = removable[-1]
+                        draft.sentences.remove(victim)
+                        draft.words -= word_count(fill(victim.text, draft.context))
+                        self.sentence_uses[victim.id] -= 1
+                        changed = True
+                        break
+            if not changed:
+                return
+
+    def _slots(self, data: Mapping[str, Any]) -> tuple[list[_Slot], dict[str, Any]]:
+        slots = []
+        for raw in data["slots"]:
+            if float(raw.get("min_duration_s", 0)) > self.brief.duration_s:
+                continue
+            slots.append(
+                _Slot(
+                    type=SegmentType(raw["type"]),
+                    share=float(raw.get("share", 1.0)),
+                    optional=bool(raw.get("optional", False)),
+                    body=bool(raw.get("body", False)),
+                )
+            )
+        return slots, dict(data.get("points", {}))
+
+    def _body_points(
+        self, slots: list[_Slot], config: Mapping[str, Any], hook_limit: int
+    ) -> list[tuple[str, bool]]:
+        """(point, is_key_point) per body segment: the brief's key points, then angles."""
+        body = next((s for s in slots if s.body), None)
+        if body is None:
+            return []
+        key_points = [strip_end_punctuation(tidy(p)) for p in self.brief.key_points]
+        key_points = [p for p in key_points if p]
+        other_shares = sum(s.share for s in slots if not s.body and s.type is not SegmentType.HOOK)
+        left = max(0, self.budget - hook_limit)
+        words_each = float(config.get("words_each", 30))
+        wanted = round(left / words_each - other_shares / body.share)
+        count = max(int(config.get("min", 1)), min(int(config.get("max", 6)), wanted))
+        while count > 1 and left * body.share / (other_shares + count * body.share) < (
+            MIN_BODY_WORDS
+        ):
+            count -= 1
+        points: list[tuple[str, bool]] = [(p, True) for p in key_points]
+        if len(points) < count:
+            angles = self._ranked("angle", "angles")
+            if angles and angles[0].data.get("ordered"):
+                # A sequence (a story's arc, a tutorial's steps) keeps its own order.
+                angles = self.templates.select("angle", group=angles[0].group)
+            for angle in angles[: count - len(points)]:
+                points.append((self._use(angle).text, False))
+        return points
+
+    def _point_context(self, point: str, n: int, total: int, is_key: bool) -> dict[str, str]:
+        if total == 1:
+            lead_in = "Here's the key"
+        elif n == 1:
+            lead_in = "First up"
+        elif n == total:
+            lead_in = "And finally"
+        else:
+            lead_in = _MIDDLE_LEAD_INS[(n - 2) % len(_MIDDLE_LEAD_INS)]
+        extra = {"key_point": point} if is_key else {}
+        return {
+            **self.context,
+            **extra,
+            "point": point,
+            "n": str(n),
+            "ordinal": ordinal_word(n),
+            "lead_in": lead_in,
+        }
+
+    def _choose_hook(self, limit: int) -> tuple[Template, int]:
+        ranked = self._ranked("hook", "hook", platform=self.platforms, boost=self.hook_boost)
+        ranked = ranked or self.templates.ranked("hook", seed=f"{self.seed}:hook")
+        fillable = [t for t in ranked if can_fill(t.text, self.context)]
+        measured = [(t, word_count(fill(t.text, self.context))) for t in fillable]
+        for template, words in measured:
+            if words <= limit:
+                return self._use(template), words
+        template, words = min(measured, key=lambda pair: pair[1])
+        return self._use(template), min(words, limit)
+
+    def _fillable(self, group: str, purpose: str, context: Mapping[str, str]) -> list[Template]:
+        ranked = self._ranked("narration", purpose, group=group)
+        return [t for t in ranked if can_fill(t.text, context)]
+
+    def _compose(self, draft: _Draft, *, extend: bool = False) -> None:
+        """Lead sentence, then the least used body sentences, until the word target is met."""
+        context = {**self.context, **draft.context}
+        kind = draft.type.value
+        leads = self._fillable(f"{kind}.lead", f"{draft.id}:lead", context)
+        measured = [(t, word_count(fill(t.text, context))) for t in leads]
+        if measured and not extend:
+            fitting = [
+                pair
+                for pair in measured
+                if pair[1] <= draft.target and not pair[0].data.get("fallback")
+            ]
+            lead, words = fitting[0] if fitting else min(measured, key=lambda pair: pair[1])
+            draft.sentences.append(self._use(lead))
+            self.sentence_uses[lead.id] = self.sentence_uses.get(lead.id, 0) + 1
+            draft.words = words
+        bodies = self._fillable(f"{kind}.body", f"{draft.id}:body", context)
+        while draft.target - draft.words >= (1 if extend else 3) and bodies:
+            # Unused sentences first; once a long video spends the pool, the least used ones
+            # (never one already in this segment).
+            candidates = [t for t in bodies if t not in draft.sentences]
+            if not candidates:
+                break
+            fewest = min(self.sentence_uses.get(t.id, 0) for t in candidates)
+            fresh = [t for t in candidates if self.sentence_uses.get(t.id, 0) == fewest]
+            remaining = draft.target - draft.words
+            choice = next(
+                (t for t in fresh if word_count(fill(t.text, context)) <= remaining + 2),
+                None,
+            )
+            if choice is None:
+                break
+            draft.sentences.append(self._use(choice))
+            self.sentence_uses[choice.id] = self.sentence_uses.get(choice.id, 0) + 1
+            draft.words += word_count(fill(choice.text, context))
+        draft.context = context
+
+    def _cta_sentence(self, target: float) -> tuple[str, Template | None]:
+        if self.brief.call_to_action and self.brief.call_to_action.strip():
+            return ensure_sentence(self.brief.call_to_action.strip()), None
+        ranked = self.templates.ranked(
+            "cta",
+            seed=f"{self.seed}:cta",
+            style=self.style,
+            tone=self.tone,
+            platform=self.platforms,
+            boost=self.cta_boost,
+        )
+        measured = [
+            (t, word_count(fill(t.text, self.context)))
+            for t in ranked
+            if can_fill(t.text, self.context)
+        ]
+        if not measured:
+            return "Follow for more.", None
+        fitting = [pair for pair in measured if pair[1] <= max(target, 4) + 2]
+        template = (fitting or [min(measured, key=lambda pair: pair[1])])[0][0]
+        return fill(template.text, self.context), self._use(template)
+
+    def _compose_cta(self, draft: _Draft) -> None:
+        cta_text, template = self._cta_sentence(draft.target)
+        self.cta_text = cta_text
+        self.cta_template = template
+        draft.context = {**self.context, "cta": cta_text}
+        draft.words = word_count(cta_text)
+        if draft.target - draft.words >= 2:
+            leads = self._fillable("cta.lead", "cta:lead", draft.context)
+            for lead in leads:
+                words = word_count(fill(lead.text, draft.context))
+                if words <= draft.target - draft.words + 1:
+                    draft.sentences.append(self._use(lead))
+                    draft.words += words
+                    break
+
+    def _choose_on_screen(self, draft: _Draft) -> None:
+        context = dict(draft.context or self.context)
+        if draft.type is SegmentType.HOOK:
+            context["hook"] = fill(self.hook_template.text, self.context).rstrip(".")
+        if draft.type is SegmentType.CTA:
+            context["cta"] = self.cta_text.rstrip(".")
+        ranked = self.templates.ranked(
+            "on_screen",
+            seed=f"{self.seed}:{draft.id}:on_screen",
+            group=draft.type.value,
+            style=self.style,
+            tone=self.tone,
+        )
+        ranked = [t for t in ranked if can_fill(t.text, context)]
+        if not ranked:
+            return
+        fitting = [t for t in ranked if len(fill(t.text, context)) <= self.on_screen_chars]
+        draft.on_screen = self._use((fitting or ranked)[0])
+        draft.context = context
+
+    # ------------------------------------------------------------ writing
+
+    async def write(self) -> Script:
+        tasks: list[TextTask] = []
+        hook_task = TextTask(
+            kind=TextKind.HOOK,
+            template=self.hook_template.text,
+            context=self.context,
+            max_words=self.hook_limit,
+            language=self.language,
+        )
+        tasks.append(hook_task)
+        narration_index: dict[str, int] = {}
+        on_screen_index: dict[str, int] = {}
+        for draft in self.drafts:
+            if draft.sentences:
+                narration_index[draft.id] = len(tasks)
+                tasks.append(
+                    TextTask(
+                        kind=TextKind.NARRATION,
+                        template=" ".join(t.text for t in draft.sentences),
+                        context=draft.context,
+                        max_words=max(draft.words + 3, round(draft.words * 1.15)),
+                        language=self.language,
+                    )
+                )
+            if draft.on_screen is not None:
+                on_screen_index[draft.id] = len(tasks)
+                tasks.append(
+                    TextTask(
+                        kind=TextKind.ON_SCREEN,
+                        template=draft.on_screen.text,
+                        context=draft.context,
+                        max_chars=self.on_screen_chars,
+                        language=self.language,
+                    )
+                )
+        cta_index = None
+        if self.cta_template is not None:
+            cta_index = len(tasks)
+            tasks.append(
+                TextTask(
+                    kind=TextKind.CTA,
+                    template=self.cta_template.text,
+                    context=self.context,
+                    max_words=word_count(self.cta_text) + 4,
+                    language=self.language,
+                )
+            )
+        title_index = len(tasks)
+        tasks.append(self._title_task())
+        hashtags_index = len(tasks)
+        tasks.append(self._hashtags_task())
+
+        texts = await self.engine.write_many(tasks)
+
+        hook_text = texts[0]
+        cta_text = texts[cta_index] if cta_index is not None else self.cta_text
+        segments: list[Segment] = []
+        for draft in self.drafts:
+            if draft.type is SegmentType.HOOK:
+                narration = hook_text
+            elif draft.type is SegmentType.CTA:
+                lead = texts[narration_index[draft.id]] if draft.id in narration_index else ""
+                narration = f"{lead} {cta_text}".strip()
+            else:
+                narration = texts[narration_index[draft.id]]
+            on_screen = texts[on_screen_index[draft.id]] if draft.id in on_screen_index else ""
+            words = word_count(narration)
+            segments.append(
+                Segment(
+                    id=draft.id,
+                    type=draft.type,
+                    narration=narration,
+                    on_screen_text=on_screen.rstrip("."),
+                    word_count=words,
+                    estimated_s=round(spoken_seconds(words, self.wpm), 2),
+                    shot_count=1,
+                    optional=draft.optional,
+                    key_point=draft.key_point,
+                )
+            )
+        self._pace(segments)
+        self._mark_droppable(segments)
+        total_words = sum(s.word_count for s in segments)
+        return Script(
+            title=texts[title_index],
+            language=self.language,
+            hook=Hook(
+                text=hook_text,
+                pattern=self.hook_template.group,
+                template_id=self.hook_template.id,
+            ),
+            segments=segments,
+            call_to_action=cta_text,
+            hashtags=_parse_hashtags(texts[hashtags_index]) or self.hashtags,
+            words_per_minute=self.wpm,
+            total_words=total_words,
+            estimated_s=round(sum(s.estimated_s for s in segments), 2),
+            template_ids=list(self.used),
+        )
+
+    def _title_task(self) -> TextTask:
+        limit = min([TITLE_MAX_CHARS, *(get_platform(p).title_max_chars for p in self.platforms)])
+        ranked = [t for t in self._ranked("title", "title") if can_fill(t.text, self.context)]
+        fitting = [t for t in ranked if len(fill(t.text, self.context)) <= limit]
+        template = self._use((fitting or ranked)[0])
+        return TextTask(
+            kind=TextKind.TITLE,
+            template=template.text,
+            context=self.context,
+            max_chars=limit,
+            language=self.language,
+        )
+
+    def _hashtags_task(self) -> TextTask:
+        limit = max(get_platform(p).hashtags[1] for p in self.platforms)
+        tags = topic_hashtags(self.context["topic"])
+        for template in self._ranked("hashtag", "hashtags", group="style"):
+            tags.append(self._use(template).text)
+        if len(self.platforms) == 1:
+            for template in self._ranked(
+                "hashtag", "hashtags", group="platform", platform=self.platforms
+            ):
+                tags.insert(min(len(tags), 2), self._use(template).text)
+        unique: list[str] = []
+        for tag in tags:
+            if tag and tag.lower() not in {u.lower() for u in unique}:
+                unique.append(tag)
+        self.hashtags = unique[:limit]
+        return TextTask(
+            kind=TextKind.HASHTAGS,
+            template=" ".join(self.hashtags),
+            context={"topic": self.context["topic"]},
+            max_chars=max(1, sum(len(t) + 1 for t in self.hashtags) + 40),
+            language=self.language,
+            as_sentence=False,
+        )
+
+    def _pace(self, segments: list[Segment]) -> None:
+        durations = [s.estimated_s for s in segments]
+        counts = allocate_shots(durations, self.bounds)
+        for segment, count in zip(segments, counts, strict=True):
+            segment.shot_count = count
+        total_s = sum(durations)
+        self.shots_per_minute = sum(counts) / total_s * 60 if total_s else 0.0
+
+    def _mark_droppable(self, segments: list[Segment]) -> None:
+        """Make enough segments optional that the shortest platform's cut can drop them."""
+        shortest = min(get_platform(p).max_duration_s for p in self.platforms)
+        total = sum(s.estimated_s for s in segments)
+        excess = total - shortest
+        if excess <= 0:
+            return
+        droppable = sum(s.estimated_s for s in segments if s.optional)
+        # Latest body segments first; never the hook (first) or the call to action (last).
+        for segment in reversed(segments[1:-1]):
+            if droppable >= excess * 1.1:
+                break
+            if not segment.optional:
+                segment.optional = True
+                droppable += segment.estimated_s
+
+
+def _parse_hashtags(text: str) -> list[str]:
+    """Hashtags from an engine's reply: '#'-words only, CamelCase kept, duplicates dropped."""
+    tags: list[str] = []
+    for token in text.replace(",", " ").split():
+        if not token.startswith("#"):
+            continue
+        tag = hashtag(token[1:]) if not token[1:].isalnum() else token
+        if len(tag) > 1 and tag.lower() not in {t.lower() for t in tags}:
+            tags.append(tag)
+    return tags
