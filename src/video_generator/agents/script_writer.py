@@ -52,7 +52,7 @@ from video_generator.models import (
 )
 from video_generator.platforms import get_platform, shots_per_minute_bounds
 from video_generator.settings import get_settings
-from video_generator.templates import Template, TemplateCache, get_templates, seed_from
+from video_generator.templates import Template, TemplateCache, brief_seed, get_templates
 
 log = structlog.get_logger(component="script_writer")
 
@@ -129,11 +129,6 @@ def allocate_shots(
         )
         counts[best] += 1
     return counts
-
-
-def brief_seed(brief: Brief) -> str:
-    """The seed for every pick: the brief's meaning, not its wording (text and assumed left out)."""
-    return seed_from(brief.model_dump(mode="json", exclude={"text", "assumed"}))
 
 
 # ---------------------------------------------------------------- the plan of one script
@@ -608,6 +603,8 @@ class _ScriptPlan:
             context["hook"] = fill(self.hook_template.text, self.context).rstrip(".")
         if draft.type is SegmentType.CTA:
             context["cta"] = self.cta_text.rstrip(".")
+            if self.cta_template is not None and self.cta_template.data.get("on_screen"):
+                context["cta_short"] = str(self.cta_template.data["on_screen"])
         ranked = self.templates.ranked(
             "on_screen",
             seed=f"{self.seed}:{draft.id}:on_screen",

@@ -24,6 +24,7 @@ class TextKind(StrEnum):
     TITLE = "title"
     HASHTAGS = "hashtags"
     SCENE_TITLE = "scene_title"
+    SUBJECT = "subject"
     SHOT_DESCRIPTION = "shot_description"
     PROMPT = "prompt"
     MOTION_PROMPT = "motion_prompt"

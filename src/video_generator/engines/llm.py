@@ -47,6 +47,7 @@ _INSTRUCTIONS: dict[TextKind, str] = {
     TextKind.TITLE: "Write the video's title.",
     TextKind.HASHTAGS: "Write the hashtags, space separated, each starting with #.",
     TextKind.SCENE_TITLE: "Write a short scene title for the storyboard.",
+    TextKind.SUBJECT: "Name the shot's subject in a short noun phrase a camera can film.",
     TextKind.SHOT_DESCRIPTION: "Describe the shot for a storyboard in one or two sentences.",
     TextKind.PROMPT: "Write a text-to-video generation prompt for this shot: subject, action, "
     "setting, lighting, lens and look. Do not mention aspect ratio or on-screen text.",

@@ -3,6 +3,7 @@
 from video_generator.templates.cache import (
     TemplateCache,
     TemplateNotFoundError,
+    brief_seed,
     get_templates,
     seed_from,
 )
@@ -26,6 +27,7 @@ __all__ = [
     "TemplateNotFoundError",
     "TemplateStats",
     "UsageStore",
+    "brief_seed",
     "data_root",
     "get_templates",
     "read_library",

@@ -38,6 +38,11 @@ def seed_from(value: Any) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()[:32]
 
 
+def brief_seed(brief: Any) -> str:
+    """The seed of a brief's picks: its meaning, not its wording (text and assumed left out)."""
+    return seed_from(brief.model_dump(mode="json", exclude={"text", "assumed"}))
+
+
 def _unit_interval(seed: str, template_id: str) -> float:
     digest = hashlib.sha256(f"{seed}\x00{template_id}".encode()).digest()
     return (int.from_bytes(digest[:8], "big") + 0.5) / 2.0**64

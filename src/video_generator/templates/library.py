@@ -38,6 +38,7 @@ PLACEHOLDERS: dict[str, str] = {
     "points_list": "the key points joined ('a, b and c')",
     "cta": "the call to action sentence",
     "hook": "the hook as written",
+    "cta_short": "the call to action's short on-screen form (ctas.yaml data.on_screen)",
     "subject": "a shot's subject",
     "action": "what the subject does in a shot",
     "setting": "where a shot takes place",
