@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ from video_generator.agents.script_writer import (
     ScriptWriter,
     allocate_shots,
     hook_word_limit,
+    leading_number,
     word_budget,
     words_per_minute,
 )
@@ -312,3 +314,26 @@ async def test_template_use_is_counted() -> None:
     assert all(stats.uses == 1 for stats in usage.values())
     await write(make_brief(), writer)
     assert (await templates.usage())[script.hook.template_id].uses == 2
+
+
+async def test_a_topic_that_promises_a_number_gets_that_many_points() -> None:
+    brief = make_brief(
+        topic="5 signs your houseplant is overwatered",
+        style=Style.LISTICLE,
+        key_points=[],
+        duration_s=45,
+    )
+    script = await write(brief)
+    body = [s for s in script.segments if s.type is SegmentType.POINT]
+    assert len(body) == 5
+    assert not re.search(r"\b\d+\s+5 signs", script.title)
+    assert leading_number("top ten habits") == 10
+    assert leading_number("cold brew") is None
+
+
+async def test_intro_and_recap_stay_short_in_long_videos() -> None:
+    script = await write(make_brief(platforms=["youtube"], duration_s=300, key_points=[]))
+    for segment in script.segments:
+        if segment.type in (SegmentType.INTRO, SegmentType.RECAP):
+            assert segment.word_count <= 50, segment
+    assert abs(script.estimated_s - 300) <= 30

@@ -16,6 +16,7 @@ Pacing rules (figures from shared/research/platforms.md):
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,7 +40,7 @@ from video_generator.engines.english import (
     topic_hashtags,
     word_count,
 )
-from video_generator.engines.fill import can_fill, fill
+from video_generator.engines.fill import can_fill, fill, placeholders
 from video_generator.models import (
     Brief,
     Hook,
@@ -75,6 +76,7 @@ DEFAULT_ON_SCREEN_CHARS = 32
 TITLE_MAX_CHARS = 70  # long titles get cut off in feeds even where the limit is 100
 HOOK_SHARE = 0.3  # at most this part of the word budget goes to the hook
 MIN_BODY_WORDS = 8  # a body segment shorter than this is not worth its own beat
+_BODY_TYPES = frozenset({SegmentType.POINT, SegmentType.STORY, SegmentType.DEMO})
 _MIDDLE_LEAD_INS = ("Next", "Then", "After that", "Next up", "On top of that", "Also")
 
 
@@ -111,6 +113,27 @@ def hook_word_limit(platforms: Sequence[str], wpm: float, budget: int | None = N
     return max(3, limit)
 
 
+_NUMBER_WORDS = {
+    w: n
+    for n, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve".split()
+    )
+}
+MAX_TOPIC_COUNT = 10
+
+
+def leading_number(topic: str) -> int | None:
+    """The count a topic promises ('5 signs ...', 'top ten ...'), between 2 and MAX_TOPIC_COUNT."""
+    match = re.match(r"^(?:the\s+)?(?:top\s+)?(\d+|[a-z]+)\b", topic.strip().lower())
+    if not match:
+        return None
+    word = match.group(1)
+    number = int(word) if word.isdigit() else _NUMBER_WORDS.get(word)
+    if number is None or number < 2:
+        return None
+    return min(number, MAX_TOPIC_COUNT)
+
+
 def allocate_shots(
     durations: Sequence[float], bounds: tuple[float, float], min_shot_s: float = MIN_SHOT_S
 ) -> list[int]:
@@ -144,6 +167,7 @@ class _Draft:
     target: float = 0.0
     optional: bool = False
     droppable: bool = False
+    max_words: float | None = None
     key_point: str | None = None
     context: dict[str, str] = field(default_factory=dict)
     sentences: list[Template] = field(default_factory=list)
@@ -157,6 +181,7 @@ class _Slot:
     share: float
     optional: bool
     body: bool
+    max_words: float | None = None
 
 
 class ScriptWriter(Agent):
@@ -252,6 +277,7 @@ class _ScriptPlan:
         self.used: list[str] = []
         self.sentence_uses: dict[str, int] = {}
         self.context = self._base_context()
+        self.topic_count = leading_number(self.context["topic"])
         presets = [self.templates.select("platform_preset", platform=p) for p in self.platforms]
         self.presets = [found[0] for found in presets if found]
         self.hook_boost = self._boost("hook_patterns")
@@ -335,6 +361,7 @@ class _ScriptPlan:
                         share=slot.share,
                         optional=slot.optional,
                         droppable=slot.optional,
+                        max_words=slot.max_words,
                     )
                 )
         fixed = list(self.used)
@@ -401,6 +428,15 @@ class _ScriptPlan:
         for draft in drafts:
             if draft.type is not SegmentType.HOOK:
                 draft.target = left * draft.share / shares
+        # Capped beats (intro, recap, CTA) hand what they cannot use to the body segments.
+        body = [d for d in drafts if d.type in _BODY_TYPES]
+        spare = 0.0
+        for draft in drafts:
+            if draft.max_words is not None and draft.target > draft.max_words and body:
+                spare += draft.target - draft.max_words
+                draft.target = draft.max_words
+        for draft in body:
+            draft.target += spare / len(body)
         # The CTA is written first so every other segment can absorb its rounding.
         cta = drafts[-1]
         self._compose_cta(cta)
@@ -457,6 +493,7 @@ class _ScriptPlan:
                     share=float(raw.get("share", 1.0)),
                     optional=bool(raw.get("optional", False)),
                     body=bool(raw.get("body", False)),
+                    max_words=float(raw["max_words"]) if "max_words" in raw else None,
                 )
             )
         return slots, dict(data.get("points", {}))
@@ -475,6 +512,9 @@ class _ScriptPlan:
         words_each = float(config.get("words_each", 30))
         wanted = round(left / words_each - other_shares / body.share)
         count = max(int(config.get("min", 1)), min(int(config.get("max", 6)), wanted))
+        if self.topic_count is not None and not key_points:
+            # "5 signs your plant is thirsty": the topic promises a number of points.
+            count = self.topic_count
         while count > 1 and left * body.share / (other_shares + count * body.share) < (
             MIN_BODY_WORDS
         ):
@@ -508,10 +548,16 @@ class _ScriptPlan:
             "lead_in": lead_in,
         }
 
+    def _fits_topic(self, template: Template) -> bool:
+        """A topic with its own number ('5 signs ...') reads badly after another count."""
+        if self.topic_count is None:
+            return True
+        return not {"count", "Count", "count_words", "Count_words"} & placeholders(template.text)
+
     def _choose_hook(self, limit: int) -> tuple[Template, int]:
         ranked = self._ranked("hook", "hook", platform=self.platforms, boost=self.hook_boost)
         ranked = ranked or self.templates.ranked("hook", seed=f"{self.seed}:hook")
-        fillable = [t for t in ranked if can_fill(t.text, self.context)]
+        fillable = [t for t in ranked if self._fits_topic(t) and can_fill(t.text, self.context)]
         measured = [(t, word_count(fill(t.text, self.context))) for t in fillable]
         for template, words in measured:
             if words <= limit:
@@ -723,7 +769,11 @@ class _ScriptPlan:
 
     def _title_task(self) -> TextTask:
         limit = min([TITLE_MAX_CHARS, *(get_platform(p).title_max_chars for p in self.platforms)])
-        ranked = [t for t in self._ranked("title", "title") if can_fill(t.text, self.context)]
+        ranked = [
+            t
+            for t in self._ranked("title", "title")
+            if self._fits_topic(t) and can_fill(t.text, self.context)
+        ]
         fitting = [t for t in ranked if len(fill(t.text, self.context)) <= limit]
         template = self._use((fitting or ranked)[0])
         return TextTask(

@@ -29,6 +29,9 @@ _HASHTAG_STOPWORDS = {
     "a", "about", "an", "and", "are", "at", "by", "do", "for", "from", "how", "in", "into",
     "is", "it", "its", "my", "of", "on", "or", "our", "that", "the", "their", "this", "to",
     "what", "when", "where", "which", "who", "why", "with", "you", "your",
+    # common verbs: a run of content words should be a noun phrase, not a clause
+    "be", "can", "did", "does", "get", "gets", "got", "has", "have", "make", "makes", "need",
+    "needs", "should", "was", "were", "will", "would",
 }  # fmt: skip
 _LEADING_WORDS = {"a", "an", "the", "how", "to", "why", "what", "when", "where", "who", "which"}
 _WH_WORDS = ("how ", "why ", "what ", "when ", "where ", "who ", "which ")
