@@ -5,6 +5,7 @@ Public API (what the CLI and the renderer call):
     estimate_cost(pkg, model_id, platforms=None) -> CostEstimate
     generate_clips(pkg, model_id, out_dir, *, budget_usd=None, max_concurrency=4,
                    on_progress=None, frames=None) -> ClipsReport
+    render_with_clips(pkg, model_id, out_dir, *, render_frames, assemble, ...) -> FinalRender
     MODELS, get_model(model_id), FalError and its kinds (errors.py)
 """
 
@@ -24,6 +25,7 @@ from video_generator.render.fal.errors import (
     FalUnavailableError,
     FalValidationError,
 )
+from video_generator.render.fal.final import FinalRender, render_with_clips
 from video_generator.render.fal.models import MODELS, FalModel, Mode, get_model
 from video_generator.render.fal.queue import FalQueueClient, FalSettings
 
@@ -45,6 +47,7 @@ __all__ = [
     "FalTimeoutError",
     "FalUnavailableError",
     "FalValidationError",
+    "FinalRender",
     "Mode",
     "ShotClip",
     "check_budget",
@@ -52,4 +55,5 @@ __all__ = [
     "generate_clips",
     "get_model",
     "plan_clips",
+    "render_with_clips",
 ]

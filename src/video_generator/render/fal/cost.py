@@ -111,8 +111,14 @@ def plan_clips(
     model: FalModel,
     platforms: list[str] | None = None,
     frames: Frames | None = None,
+    *,
+    assume_frames: bool = False,
 ) -> ClipPlan:
-    """Every clip the cuts need from `model`, shared clips merged (first platform first)."""
+    """Every clip the cuts need from `model`, shared clips merged (first platform first).
+
+    `assume_frames` plans image-to-video (where the model has it) for shots whose frame is
+    not drawn yet, as render_with_clips will draw them.
+    """
     shots = {shot.id: shot for shot in pkg.storyboard.shots()}
     frames = frames or {}
     digests: dict[Path, str] = {}
@@ -134,7 +140,7 @@ def plan_clips(
             billed = model.snap(requested)
             frame = frames.get(f"{cut.platform}/{shot.id}") or frames.get(shot.id)
             # Image-to-video when there is a frame (it keeps the preview's look), else text.
-            use_image = image is not None and (frame is not None or text is None)
+            use_image = image is not None and (frame is not None or assume_frames or text is None)
             endpoint = image if use_image else text
             assert endpoint is not None  # every model has at least one endpoint
             aspect: str | None = None
@@ -340,11 +346,14 @@ def estimate_cost(
     platforms: list[str] | None = None,
     *,
     frames: Frames | None = None,
+    assume_frames: bool = False,
 ) -> CostEstimate:
     """What `generate_clips` would spend: per platform, per shot, and in total (shared clips
-    counted once). Sends nothing; no key needed."""
+    counted once). Sends nothing; no key needed. `assume_frames=True` estimates the run of
+    render_with_clips, which starts from the preview's frames where the model can."""
     model = get_model(model_id)
-    return estimate_plan(plan_clips(pkg, model, platforms, frames), model, pkg)
+    plan = plan_clips(pkg, model, platforms, frames, assume_frames=assume_frames)
+    return estimate_plan(plan, model, pkg)
 
 
 def check_budget(estimate: CostEstimate, budget_usd: float | None, pkg: VideoPackage) -> None:
