@@ -11,16 +11,17 @@ from typing import Any
 import pytest
 
 from a2a_mcp.client.pool import HttpPool
-from a2a_mcp.resilience import CircuitBreaker, RetryPolicy
-from video_generator.models import SegmentType, VideoPackage
-from video_generator.render.fal.queue import FalQueueClient, FalSettings
+from a2a_mcp.resilience import CircuitBreaker
+from video_generator.models import VideoPackage
+from video_generator.render.fal.queue import FalQueueClient
 from video_generator.render.tools import ffmpeg_exe
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "video"))
 
-from factories import make_brief, make_package, make_script, make_segment
+from factories import make_package
 from fal_standin import KEY, FalStandIn
+from fal_support import ClientFactory, fast_settings, small_package
 
 
 @pytest.fixture(scope="session")
@@ -89,26 +90,6 @@ async def pool() -> AsyncIterator[HttpPool]:
         await http.aclose()
 
 
-def fast_settings(**overrides: Any) -> FalSettings:
-    values: dict[str, Any] = {
-        "request_timeout_s": 2.0,
-        "download_timeout_s": 5.0,
-        "clip_timeout_s": 10.0,
-        "poll_interval_s": 0.01,
-        "max_poll_interval_s": 0.02,
-        "cancel_timeout_s": 2.0,
-        "retry": RetryPolicy(attempts=3, initial_delay_s=0.01, max_delay_s=0.05, jitter_s=0.01),
-        "max_retry_wait_s": 5.0,
-        "breaker_failures": 50,
-        "breaker_cooldown_s": 30.0,
-    }
-    values.update(overrides)
-    return FalSettings(**values)
-
-
-ClientFactory = Callable[..., FalQueueClient]
-
-
 @pytest.fixture
 def make_client(standin: FalStandIn, pool: HttpPool) -> ClientFactory:
     def build(
@@ -126,28 +107,6 @@ def make_client(standin: FalStandIn, pool: HttpPool) -> ClientFactory:
         )
 
     return build
-
-
-def small_package(platforms: list[str] | None = None) -> VideoPackage:
-    """Three shots (1.5 s, 1.45 s, 5.55 s) cut for each platform given."""
-    script = make_script(
-        [
-            make_segment(
-                "seg-01",
-                SegmentType.HOOK,
-                "Busy mornings need better cold brew today.",
-                shot_count=2,
-            ),
-            make_segment(
-                "seg-02",
-                SegmentType.CTA,
-                "Save this and find the full recipe at the link in bio.",
-                shot_count=1,
-            ),
-        ]
-    )
-    brief = make_brief(platforms=platforms or ["tiktok", "youtube"], duration_s=10)
-    return make_package(brief, script)
 
 
 @pytest.fixture

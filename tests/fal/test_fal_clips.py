@@ -10,8 +10,8 @@ from typing import Any
 import imageio_ffmpeg
 import orjson
 import pytest
-from conftest import ClientFactory
 from fal_standin import FalStandIn, Fault
+from fal_support import ClientFactory
 
 from video_generator.models import VideoPackage
 from video_generator.render.fal import (

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import imageio_ffmpeg
 import pytest
-from conftest import ClientFactory
 from fal_standin import FalStandIn
+from fal_support import ClientFactory
 
 from video_generator.models import VideoPackage
 from video_generator.render.fal import BudgetExceededError, estimate_cost, render_with_clips

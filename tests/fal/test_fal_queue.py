@@ -6,8 +6,8 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from conftest import ClientFactory
 from fal_standin import BROKE_KEY, KEY, FalStandIn, Fault
+from fal_support import ClientFactory
 
 from a2a_mcp.resilience import BreakerState, CircuitBreaker
 from video_generator.render.fal import (

@@ -1,0 +1,54 @@
+"""Helpers the fal tests share: fast client settings, a small package, the client factory type."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from factories import make_brief, make_package, make_script, make_segment
+
+from a2a_mcp.resilience import RetryPolicy
+from video_generator.models import SegmentType, VideoPackage
+from video_generator.render.fal.queue import FalQueueClient, FalSettings
+
+ClientFactory = Callable[..., FalQueueClient]
+PackageFor = Callable[[list[str]], VideoPackage]
+
+
+def fast_settings(**overrides: Any) -> FalSettings:
+    values: dict[str, Any] = {
+        "request_timeout_s": 2.0,
+        "download_timeout_s": 5.0,
+        "clip_timeout_s": 10.0,
+        "poll_interval_s": 0.01,
+        "max_poll_interval_s": 0.02,
+        "cancel_timeout_s": 2.0,
+        "retry": RetryPolicy(attempts=3, initial_delay_s=0.01, max_delay_s=0.05, jitter_s=0.01),
+        "max_retry_wait_s": 5.0,
+        "breaker_failures": 50,
+        "breaker_cooldown_s": 30.0,
+    }
+    values.update(overrides)
+    return FalSettings(**values)
+
+
+def small_package(platforms: list[str] | None = None) -> VideoPackage:
+    """Three shots (1.5 s, 1.45 s, 5.55 s) cut for each platform given."""
+    script = make_script(
+        [
+            make_segment(
+                "seg-01",
+                SegmentType.HOOK,
+                "Busy mornings need better cold brew today.",
+                shot_count=2,
+            ),
+            make_segment(
+                "seg-02",
+                SegmentType.CTA,
+                "Save this and find the full recipe at the link in bio.",
+                shot_count=1,
+            ),
+        ]
+    )
+    brief = make_brief(platforms=platforms or ["tiktok", "youtube"], duration_s=10)
+    return make_package(brief, script)
