@@ -15,6 +15,7 @@ Rules:
 
 from __future__ import annotations
 
+import asyncio
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -126,8 +127,7 @@ class SceneDesigner(Agent):
         )
         storyboard = await design.write()
         await progress(0.9, f"prompts written for {shots} shots", {"shots": shots})
-        for template_id in design.used:
-            await self.templates.record_use(template_id)
+        await asyncio.gather(*(self.templates.record_use(t) for t in design.used))
         await progress(1.0, "storyboard ready", {"scenes": len(storyboard.scenes)})
         log.info("storyboard_designed", scenes=len(storyboard.scenes), shots=shots)
         return storyboard

@@ -15,6 +15,7 @@ Pacing rules (figures from shared/research/platforms.md):
 
 from __future__ import annotations
 
+import asyncio
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -235,8 +236,7 @@ class ScriptWriter(Agent):
             f"(bounds {writer.bounds[0]:g}-{writer.bounds[1]:g})",
             {"shots": sum(s.shot_count for s in script.segments)},
         )
-        for template_id in script.template_ids:
-            await self.templates.record_use(template_id)
+        await asyncio.gather(*(self.templates.record_use(t) for t in script.template_ids))
         await progress(
             1.0,
             f"script ready: {script.total_words} words, ~{script.estimated_s:.0f} s",
