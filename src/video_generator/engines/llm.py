@@ -88,7 +88,9 @@ class LLMEngine(TextEngine):
         self.retries = retries
         self.backoff_s = backoff_s
         self.max_backoff_s = max_backoff_s
-        self._limit = asyncio.Semaphore(max_concurrency)
+        self.max_concurrency = max_concurrency
+        self._limit: asyncio.Semaphore | None = None
+        self._limit_loop: asyncio.AbstractEventLoop | None = None
 
     @classmethod
     def from_settings(
@@ -109,6 +111,14 @@ class LLMEngine(TextEngine):
             session_factory=session_factory,
             timeout_s=float(getattr(settings, "llm_timeout_s", 30.0)),
         )
+
+    def _semaphore(self) -> asyncio.Semaphore:
+        # One per event loop: a semaphore is bound to the loop that first waits on it.
+        loop = asyncio.get_running_loop()
+        if self._limit is None or self._limit_loop is not loop:
+            self._limit = asyncio.Semaphore(self.max_concurrency)
+            self._limit_loop = loop
+        return self._limit
 
     @property
     def url(self) -> str:
@@ -167,7 +177,7 @@ class LLMEngine(TextEngine):
 
     async def write(self, task: TextTask) -> str:
         draft = task.draft()
-        async with self._limit:
+        async with self._semaphore():
             reply = await self._complete(self.request_body(task, draft))
         text = _clean(reply)
         if not text:
