@@ -33,6 +33,7 @@ class Settings(BaseSettings):
     ttl_platform_cut_s: float = 3600
     ttl_package_s: float = 86400
     ttl_short_form_s: float = 1800  # TikTok and Reels trends move faster
+    ttl_default_s: float = 3600  # a cached skill whose kind has no TTL of its own
     # Optional LLM engine (OpenAI-compatible); the offline template engine is the default.
     engine: str = Field(default="template", pattern="^(template|llm)$")
     llm_base_url: str = "https://api.openai.com/v1"

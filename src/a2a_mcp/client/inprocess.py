@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
@@ -12,12 +12,21 @@ from a2a_mcp.agent import Agent, Progress, no_progress
 from a2a_mcp.client.base import CallOptions
 from a2a_mcp.errors import CallTimeoutError, UnknownAgentError
 
+if TYPE_CHECKING:  # the server package is only needed to serve
+    from a2a_mcp.server import SkillWrapper
+
 
 class InProcessClient:
-    """Calls agents held in this process; outputs are dumped to JSON-ready data like over A2A."""
+    """Calls agents held in this process; outputs are dumped to JSON-ready data like over A2A.
 
-    def __init__(self, agents: Iterable[Agent]) -> None:
+    With a skill_wrapper, every call goes through it as a served call would (the A2A server
+    takes the same hook), so a cache in front of the agents works alike in both transports."""
+
+    def __init__(
+        self, agents: Iterable[Agent], *, skill_wrapper: SkillWrapper | None = None
+    ) -> None:
         self.agents = {agent.name: agent for agent in agents}
+        self.skill_wrapper = skill_wrapper
 
     def _agent(self, name: str) -> Agent:
         try:
@@ -35,7 +44,17 @@ class InProcessClient:
         options: CallOptions | None = None,
     ) -> dict[str, Any]:
         options = options or CallOptions()
-        work = self._agent(agent).run(skill, input, on_progress or no_progress)
+        target = self._agent(agent)
+        progress = on_progress or no_progress
+        if self.skill_wrapper is None:
+            work = target.run(skill, input, progress)
+        else:
+            chosen = target.get_skill(skill)
+            model = target.parse_input(skill, input)
+            # The same call switches the A2A server reads from the message metadata.
+            work = self.skill_wrapper(
+                target, chosen, model, progress, {"no_cache": options.no_cache}
+            )
         try:
             output = await asyncio.wait_for(work, options.timeout_s)
         except TimeoutError:
@@ -45,4 +64,7 @@ class InProcessClient:
         return output.model_dump(mode="json")
 
     async def aclose(self) -> None:
-        """Nothing to release in-process."""
+        """Let the wrapper release what it holds for this event loop (a cache's connections)."""
+        close = getattr(self.skill_wrapper, "aclose", None)
+        if close is not None:
+            await close()

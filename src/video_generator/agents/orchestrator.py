@@ -13,7 +13,14 @@ from a2a_mcp.agent import Agent, Progress, skill
 from a2a_mcp.client.base import AgentClient, CallOptions
 from a2a_mcp.errors import AgentError, InvalidInputError
 from a2a_mcp.events import EventKind, ProgressEvent
-from a2a_mcp.workflow import Plan, PlannedNode, WorkflowExecutor, load_workflow, plan_workflow
+from a2a_mcp.workflow import (
+    CachedOutput,
+    Plan,
+    PlannedNode,
+    WorkflowExecutor,
+    load_workflow,
+    plan_workflow,
+)
 from video_generator.brief import BriefError, parse_brief
 from video_generator.models import (
     Brief,
@@ -96,11 +103,26 @@ class Orchestrator(Agent):
         task_id = structlog.contextvars.get_contextvars().get("task_id") or uuid.uuid4().hex
         options = CallOptions(no_cache=request.no_cache, context_id=task_id)
 
-        async def run_node(node: PlannedNode, inputs: dict[str, Any], node_progress: Progress) -> Any:
+        async def run_node(
+            node: PlannedNode, inputs: dict[str, Any], node_progress: Progress
+        ) -> Any:
             if node.step is not None:
                 return self._run_step(node.step, inputs)
-            node_options = options.model_copy(update={"timeout_s": node.timeout_s or self.call_timeout_s})
-            return await self.client.call(node.agent, node.skill, inputs, node_progress, node_options)
+            node_options = options.model_copy(
+                update={"timeout_s": node.timeout_s or self.call_timeout_s}
+            )
+            cached = False
+
+            async def watch(
+                fraction: float, message: str = "", data: dict[str, Any] | None = None
+            ) -> None:
+                # An agent's cache reports a hit as progress data {"cached": true, ...}.
+                nonlocal cached
+                cached = cached or bool(data and data.get("cached"))
+                await node_progress(fraction, message, data)
+
+            output = await self.client.call(node.agent, node.skill, inputs, watch, node_options)
+            return CachedOutput(output) if cached else output
 
         executor = WorkflowExecutor(run_node, mode=self.mode, max_concurrency=self.max_concurrency)
         started = time.time()
@@ -108,7 +130,11 @@ class Orchestrator(Agent):
         finished = 0
         async for event in run.events():
             finished += event.kind in _FINISHED
-            await progress(finished / len(plan.nodes), _describe(event), {"event": event.model_dump(mode="json")})
+            await progress(
+                finished / len(plan.nodes),
+                _describe(event),
+                {"event": event.model_dump(mode="json")},
+            )
         result = await run.result()
         if result.status != "completed":
             raise WorkflowFailedError(result.error or f"the run ended {result.status}")
@@ -141,7 +167,9 @@ class Orchestrator(Agent):
 
 
 def _describe(event: ProgressEvent) -> str:
-    return event.message or (f"{event.node}: {event.kind.value}" if event.node else event.kind.value)
+    return event.message or (
+        f"{event.node}: {event.kind.value}" if event.node else event.kind.value
+    )
 
 
 def _run_plan(workflow: str, mode: str, plan: Plan, result: Any, started: float) -> RunPlan:

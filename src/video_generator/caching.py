@@ -1,0 +1,216 @@
+"""The cache in front of every video agent: keys, TTLs by kind, `cached` progress, bypass.
+
+VideoCache is a SkillWrapper (a2a_mcp.server.SkillWrapper): the A2A server, the in-process
+client and the embedded orchestrator all call skills through it, so a skill's output is cached
+the same way wherever the agent runs.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+import structlog
+from pydantic import BaseModel
+
+from a2a_mcp.agent import Agent, Progress, Skill
+from a2a_mcp.cache import (
+    Cache,
+    CacheConfigError,
+    CacheOutcome,
+    CacheStats,
+    SkillCache,
+    TtlFor,
+    open_cache,
+    redact_url,
+)
+from a2a_mcp.errors import InvalidInputError
+from a2a_mcp.events import EventKind, ProgressEvent
+from a2a_mcp.observability import get_logger
+from video_generator.loop_local import LoopLocal
+from video_generator.settings import Settings
+
+log = get_logger("caching")
+
+PACKAGE_KIND = "package"
+# Trends on these feeds move faster, so their cuts are kept for ttl_short_form_s at most.
+SHORT_FORM_PLATFORMS = frozenset({"tiktok", "instagram_reels"})
+# Input fields that steer a call but do not change its output: never part of a key.
+CALL_SWITCHES = frozenset({"no_cache"})
+
+
+class CacheSettingsError(InvalidInputError):
+    """VG_CACHE_URL (or a cache option) is wrong; the message says what and how to fix it."""
+
+
+def ttl_policy(settings: Settings) -> TtlFor:
+    """Seconds an entry of each kind lives, from the settings (<= 0 means: do not store)."""
+    by_kind = {
+        "script": settings.ttl_script_s,
+        "storyboard": settings.ttl_storyboard_s,
+        "timing": settings.ttl_timing_s,
+        "platform_cut": settings.ttl_platform_cut_s,
+        PACKAGE_KIND: settings.ttl_package_s,
+    }
+
+    def ttl_for(kind: str, meta: Mapping[str, Any]) -> float | None:
+        ttl = by_kind.get(kind, settings.ttl_default_s)
+        if kind == "platform_cut" and meta.get("platform") in SHORT_FORM_PLATFORMS:
+            ttl = min(ttl, settings.ttl_short_form_s)
+        return ttl
+
+    return ttl_for
+
+
+def open_backend(url: str) -> Cache:
+    """open_cache with its configuration errors as a user error naming VG_CACHE_URL."""
+    try:
+        return open_cache(url)
+    except CacheConfigError as exc:
+        raise CacheSettingsError(
+            f"{exc} (set VG_CACHE_URL)", details={"field": "cache_url"}
+        ) from None
+
+
+class VideoCache:
+    """The skill cache of one process: call it as a SkillWrapper; one backend per event loop."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        ttl_for: TtlFor,
+        engine_info: Mapping[str, str],
+        skill_cache_options: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.url = url
+        self.ttl_for = ttl_for
+        self.engine_id = str(engine_info.get("engine", "none"))
+        self.engine_version = str(engine_info.get("engine_version", "0"))
+        self.templates_version = str(engine_info.get("templates_version", "0"))
+        self.skill_cache_options = dict(skill_cache_options or {})
+        first = open_backend(url)  # a bad URL fails here, at start-up, not on the first call
+        self.backend = first.backend
+        # memory:// and none:// hold no connections: one backend serves every loop of the
+        # process. A Redis backend's connections belong to a loop: one per loop.
+        self._shared: Cache | None = first if getattr(first, "in_process", False) else None
+        self._unused: Cache | None = None if self._shared is not None else first
+        self._skills: LoopLocal[SkillCache] = LoopLocal(self._new_skill_cache)
+
+    def _new_skill_cache(self) -> SkillCache:
+        if self._shared is not None:
+            cache = self._shared
+        elif self._unused is not None:
+            cache, self._unused = self._unused, None
+        else:
+            cache = open_backend(self.url)
+        return SkillCache(cache, ttl_for=self.ttl_for, **self.skill_cache_options)
+
+    @property
+    def skills(self) -> SkillCache:
+        """The running loop's SkillCache."""
+        return self._skills.get()
+
+    @property
+    def where(self) -> str:
+        """The cache URL fit for messages (no password)."""
+        return redact_url(self.url)
+
+    # -- the wrapper -----------------------------------------------------------------------
+
+    def key_for(self, agent: Agent, skill: Skill, input: BaseModel) -> str:
+        """agent, skill@agent version, engine and version, templates version, sha256(input)."""
+        doc: Any = input.model_dump(
+            mode="json", exclude=CALL_SWITCHES & set(type(input).model_fields)
+        )
+        context = getattr(agent, "cache_context", None)
+        if callable(context):
+            # Options of the agent itself that shape the output (the orchestrator's mode).
+            doc = {"input": doc, "context": context()}
+        return self.skills.make_key(
+            agent.name,
+            f"{skill.id}@{agent.version}",
+            self.engine_id,
+            self.engine_version,
+            self.templates_version,
+            doc,
+        )
+
+    async def __call__(
+        self,
+        agent: Agent,
+        skill: Skill,
+        input: BaseModel,
+        progress: Progress,
+        call_meta: dict[str, Any],
+    ) -> BaseModel:
+        kind = skill.cache_kind
+        if kind is None:
+            return await skill.handler(input, progress)
+        bypass = bool(call_meta.get("no_cache")) or bool(getattr(input, "no_cache", False))
+        fresh: list[BaseModel] = []
+
+        async def compute() -> dict[str, Any]:
+            # The handler, not agent.run: the input is validated, and an agent whose run()
+            # itself goes through this cache (the embedded orchestrator) must not loop.
+            output = await skill.handler(input, progress)
+            fresh.append(output)
+            return output.model_dump(mode="json")
+
+        skills = self.skills
+        outcome = await skills.get_or_compute(
+            self.key_for(agent, skill, input),
+            compute,
+            agent=agent.name,
+            kind=kind,
+            bypass=bypass,
+            meta={"platform": getattr(input, "platform", None)},
+        )
+        if fresh:
+            return fresh[0]
+        await _announce_hit(progress, kind, outcome)
+        return skill.output_model.model_validate(outcome.value)
+
+    # -- operating it ----------------------------------------------------------------------
+
+    async def stats(self) -> CacheStats:
+        """Counters per agent (every process's with Redis; raises CacheUnavailableError)."""
+        return await self.skills.stats()
+
+    async def clear(self, agent: str | None = None) -> int:
+        """Delete one agent's entries, or every entry; returns how many."""
+        return await self.skills.clear(agent)
+
+    async def aclose(self) -> None:
+        """Send the running loop's last counters and close its connections (reopened on use)."""
+        skills = self._skills.pop()
+        if skills is None:
+            return
+        await skills.aclose()
+        if skills.cache is not self._shared:
+            await skills.cache.aclose()
+
+
+async def _announce_hit(progress: Progress, kind: str, outcome: CacheOutcome) -> None:
+    """Tell the caller the output did not run: `cached` data, and for a whole package an event
+    the CLI shows (over A2A only the event of an event report travels, so it carries the data)."""
+    saved = round(outcome.seconds_saved, 6)
+    data = {"cached": True, "seconds_saved": saved, "shared": outcome.shared}
+    message = f"from cache ({saved:.2f} s saved)"
+    await progress(1.0, message, data)
+    if kind != PACKAGE_KIND:
+        return
+    task_id = structlog.contextvars.get_contextvars().get("task_id") or uuid.uuid4().hex
+    event = ProgressEvent(
+        seq=0,
+        task_id=str(task_id),
+        kind=EventKind.RUN_COMPLETED,
+        progress=1.0,
+        message=f"whole package {message}",
+        data=data,
+        at=time.time(),
+    )
+    await progress(1.0, event.message, {"event": event.model_dump(mode="json")})
+    log.info("package_from_cache", seconds_saved=saved, shared=outcome.shared)
