@@ -57,8 +57,12 @@ class RedisUsageStore:
         if self._down_until and time.monotonic() < self._down_until:
             return None
         try:
+            cache = self._caches.get()
             async with asyncio.timeout(self.timeout_s):
-                result = await call(self._caches.get().client)
+                # A slot per pooled connection: a burst of uses waits for one instead of
+                # failing with "Too many connections".
+                async with cache.slots:
+                    result = await call(cache.client)
         except (RedisError, OSError, TimeoutError, CacheUnavailableError) as exc:
             log.warning(
                 "template_usage_unavailable",
