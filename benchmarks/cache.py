@@ -3,7 +3,10 @@
     python -m benchmarks.cache [--json] [--rounds N] [--gets N]
 
 Starts its own redis-server on a free loopback port. The mesh keys (cold_ms, warm_ms,
-warm_speedup) stay null unless run() is given a `mesh` measure (the end-to-end part).
+warm_speedup): the five agents started as separate processes the way `vidgen up` starts them,
+all on that Redis (VG_CACHE_URL), and one brief sent to the orchestrator end to end: cold with
+every cached entry removed first, warm again right after; medians over --mesh-rounds rounds.
+`--no-mesh` leaves them null.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import multiprocessing
+import os
 import random
 import statistics
 import sys
@@ -265,14 +269,91 @@ def run(rounds: int, gets: int, mesh: MeshMeasure | None = None) -> dict[str, An
     return result
 
 
+MESH_BRIEF = (
+    "a 45-second TikTok and Reel about cold brew for busy parents, upbeat, end with 'link in bio'"
+)
+MESH_WARM_UP = "60 second YouTube Short explaining compound interest to teenagers"
+
+
+def mesh_measure(rounds: int = 5, warm_calls: int = 5) -> MeshMeasure:
+    """The end-to-end part: (cold_ms, warm_ms) of MESH_BRIEF through a mesh on `redis_url`."""
+
+    async def measure(redis_url: str) -> tuple[float, float]:
+        from a2a_mcp.client import A2AClientSettings, HttpPool
+        from video_generator.launcher import MeshLauncher
+        from video_generator.models import VideoRequest
+        from video_generator.remote import make_remote
+
+        environ = {**os.environ, "VG_CACHE_URL": redis_url, "VG_LOG_LEVEL": "ERROR"}
+        launcher = MeshLauncher(base_port=0, environ=environ, start_timeout_s=120)
+        await launcher.start()
+        url = launcher.urls()["orchestrator"][0]
+        pool = HttpPool(name="bench_cache")
+        settings = A2AClientSettings(health_interval_s=0)
+        raw = Redis.from_url(redis_url)
+
+        async def make(brief: str) -> tuple[float, bool]:
+            hit = False
+
+            async def progress(fraction: float, message: str = "", data: Any = None) -> None:
+                nonlocal hit
+                hit = hit or bool((data or {}).get("cached"))
+
+            started = time.perf_counter()
+            await make_remote(
+                VideoRequest(brief=brief), progress, url=url, pool=pool, settings=settings
+            )
+            return (time.perf_counter() - started) * 1000, hit
+
+        async def forget_everything() -> None:
+            keys = [key async for key in raw.scan_iter(match="vgc:d:*", count=1000)]
+            if keys:
+                await raw.unlink(*keys)
+
+        colds: list[float] = []
+        warms: list[float] = []
+        try:
+            # First calls pay for connections, lazy imports and caches of every process.
+            for _ in range(2):
+                await forget_everything()
+                await make(MESH_WARM_UP)
+                await make(MESH_WARM_UP)
+            for _ in range(rounds):
+                await forget_everything()
+                cold_ms, cold_hit = await make(MESH_BRIEF)
+                if cold_hit:
+                    raise RuntimeError("the cold run was answered from the cache")
+                colds.append(cold_ms)
+                for _ in range(warm_calls):
+                    warm_ms, warm_hit = await make(MESH_BRIEF)
+                    if not warm_hit:
+                        raise RuntimeError(
+                            "the warm run was not a cache hit: do the mesh's agents serve "
+                            "behind the cache (VG_CACHE_URL)?"
+                        )
+                    warms.append(warm_ms)
+        finally:
+            await raw.aclose()
+            await pool.aclose()
+            await launcher.stop()
+        return statistics.median(colds), statistics.median(warms)
+
+    return measure
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.cache", description=__doc__)
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--rounds", type=int, default=15, help="interleaved rounds (default 15)")
     parser.add_argument("--gets", type=int, default=400, help="GETs per round (default 400)")
+    parser.add_argument(
+        "--mesh-rounds", type=int, default=5, help="cold/warm rounds through the mesh (default 5)"
+    )
+    parser.add_argument("--no-mesh", action="store_true", help="skip the end-to-end part")
     args = parser.parse_args(argv)
+    mesh = None if args.no_mesh else mesh_measure(args.mesh_rounds)
     try:
-        result = run(args.rounds, args.gets)
+        result = run(args.rounds, args.gets, mesh=mesh)
     except RedisServerError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
