@@ -358,6 +358,13 @@ class VideoPackage(Model):
                 return cut
         raise KeyError(platform)
 
+    def a2a_text_artifacts(self) -> dict[str, str]:
+        """Each platform's captions as SRT text ("captions-tiktok.srt"), published over A2A."""
+        # Imported here: the subtitle writer imports these models.
+        from video_generator.package import to_srt
+
+        return {f"captions-{cut.platform}.srt": to_srt(cut.captions) for cut in self.cuts}
+
 
 # ---------------------------------------------------------------- skill inputs
 

@@ -21,6 +21,14 @@ def register(commands: Any) -> None:
     make.add_argument("--no-cache", action="store_true", help="compute everything afresh")
     make.add_argument("--mode", choices=("eager", "levels"), help="workflow scheduling mode")
     make.add_argument("--quiet", action="store_true", help="no progress display")
+    make.add_argument(
+        "--remote",
+        nargs="?",
+        const="",
+        metavar="URL",
+        help="send the brief to a running mesh (`vidgen up`); URL of its orchestrator "
+        "(default: from agents/orchestrator.json or VG_AGENT_ORCHESTRATOR_URLS)",
+    )
 
 
 def cmd_make(args: argparse.Namespace) -> int:
@@ -29,7 +37,16 @@ def cmd_make(args: argparse.Namespace) -> int:
     from video_generator.progress_view import ProgressView
     from video_generator.runtime import build_orchestrator
 
-    orchestrator = build_orchestrator(mode=args.mode)
+    if args.remote is not None and args.mode:
+        raise UserError(
+            "--mode applies to in-process runs; a remote orchestrator schedules with its own "
+            "VG_SCHEDULE_MODE"
+        )
+    if args.remote and not args.remote.startswith(("http://", "https://")):
+        raise UserError(
+            f"--remote takes the orchestrator's URL, like http://127.0.0.1:10100, not "
+            f"'{args.remote}' (put the brief first: vidgen make \"<brief>\" --remote URL)"
+        )
     request = VideoRequest(brief=args.brief, no_cache=args.no_cache)
     view = ProgressView(live=False if args.quiet else None)
 
@@ -38,6 +55,15 @@ def cmd_make(args: argparse.Namespace) -> int:
             await view.on_event(ProgressEvent.model_validate(data["event"]))
 
     async def run() -> Any:
+        if args.remote is not None:
+            from a2a_mcp.client import close_pool
+            from video_generator.remote import make_remote
+
+            try:
+                return await make_remote(request, on_progress, url=args.remote or None)
+            finally:
+                await close_pool()
+        orchestrator = build_orchestrator(mode=args.mode)
         try:
             return await orchestrator.run("make_video", request, on_progress)
         finally:
