@@ -9,6 +9,11 @@ per call (`sdk_per_call`), (d) a raw aiohttp POST of the same body (`raw`, the f
 take turns call by call, so noise from other processes hits them alike. Also: `a2a_client_call`
 (A2AClient.call, streaming: the path agents use), `reuse_ratio` of the pool after warm-up and
 `sse_first_event_ms` (SendStreamingMessage sent -> first event read).
+
+The mesh part (`mesh`, `mesh_briefs_per_s`): the five agents started as separate processes the
+way `vidgen up` starts them, and 8 concurrent clients sending corpus briefs to the orchestrator
+end to end; the same briefs run in-process with the same concurrency give the ratio
+`mesh_vs_in_process`.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ os.environ.setdefault("OTEL_INSTRUMENTATION_A2A_SDK_ENABLED", "false")
 
 import argparse
 import asyncio
+import itertools
 import statistics
 import sys
 import time
@@ -43,6 +49,7 @@ from a2a_mcp.protocol import skill_request
 from a2a_mcp.registry import AgentRegistry
 
 ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "tests" / "data" / "briefs.yaml"
 PAYLOAD = {"text": "cold brew for busy parents", "times": 2}
 
 
@@ -236,15 +243,140 @@ async def _measure(url: str, calls: int, per_call: int) -> dict[str, Any]:
     return results
 
 
+# ---------------------------------------------------------------- the mesh, end to end
+
+
+def _corpus_briefs() -> list[str]:
+    import yaml
+
+    entries = yaml.safe_load(CORPUS.read_text(encoding="utf-8"))["briefs"]
+    return [entry["text"] for entry in entries]
+
+
+async def _drive(
+    make: Callable[[str], Awaitable[Any]], briefs: list[str], clients: int
+) -> dict[str, Any]:
+    """`clients` workers take briefs off one list until it is empty; wall time and latencies."""
+    queue = iter(briefs)
+    latencies: list[float] = []
+
+    async def worker() -> None:
+        for brief in queue:
+            started = time.perf_counter()
+            await make(brief)
+            latencies.append(time.perf_counter() - started)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(clients)))
+    wall = time.perf_counter() - started
+    ms = sorted(value * 1000 for value in latencies)
+    return {
+        "briefs": len(latencies),
+        "clients": clients,
+        "wall_s": round(wall, 3),
+        "briefs_per_s": round(len(latencies) / wall, 2),
+        "p50_ms": round(statistics.median(ms), 1),
+        "p95_ms": round(_percentile(ms, 0.95), 1),
+    }
+
+
+def _cpu_seconds(members: list[Any]) -> dict[str, float]:
+    """User + system CPU time of each agent process (Linux /proc; empty elsewhere)."""
+    found = {}
+    for member in members:
+        try:
+            fields = Path(f"/proc/{member.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks = int(fields[11]) + int(fields[12])  # utime, stime
+        found[member.label] = ticks / os.sysconf("SC_CLK_TCK")
+    return found
+
+
+async def run_mesh(briefs: int = 80, clients: int = 8) -> dict[str, Any]:
+    """Start the mesh (one process per agent, as `vidgen up`), drive it, stop it."""
+    from a2a_mcp.client import CallOptions
+    from a2a_mcp.observability import configure_logging
+    from video_generator.launcher import MeshLauncher
+    from video_generator.models import VideoRequest
+    from video_generator.remote import make_remote
+    from video_generator.runtime import build_orchestrator
+
+    configure_logging("WARNING")  # the in-process half logs like the agents: warnings only
+    texts = list(itertools.islice(itertools.cycle(_corpus_briefs()), briefs))
+    warm_up = texts[: 2 * clients]
+    environ = {**os.environ, "VG_LOG_LEVEL": "ERROR"}
+    launcher = MeshLauncher(base_port=0, environ=environ, start_timeout_s=120)
+    await launcher.start()
+    pool = HttpPool(name="bench_mesh")
+    settings = A2AClientSettings(health_interval_s=0)
+    url = launcher.urls()["orchestrator"][0]
+    try:
+
+        async def remote(brief: str) -> Any:
+            request = VideoRequest(brief=brief, no_cache=True)
+            return await make_remote(
+                request, url=url, pool=pool, settings=settings, options=CallOptions(timeout_s=120)
+            )
+
+        await _drive(remote, warm_up, clients)
+        cpu_before = _cpu_seconds(launcher.members)
+        mesh = await _drive(remote, texts, clients)
+        cpu_after = _cpu_seconds(launcher.members)
+        # Where the time goes: CPU seconds each agent process spent per brief.
+        mesh["cpu_ms_per_brief"] = {
+            label: round((cpu_after[label] - cpu_before[label]) * 1000 / len(texts), 1)
+            for label in cpu_after
+            if label in cpu_before
+        }
+    finally:
+        await pool.aclose()
+        await launcher.stop()
+
+    orchestrator = build_orchestrator()
+
+    async def local(brief: str) -> Any:
+        return await orchestrator.run("make_video", VideoRequest(brief=brief, no_cache=True))
+
+    await _drive(local, warm_up, clients)
+    in_process = await _drive(local, texts, clients)
+    return {
+        "mesh": mesh,
+        "in_process": in_process,
+        "mesh_briefs_per_s": mesh["briefs_per_s"],
+        "mesh_vs_in_process": round(mesh["briefs_per_s"] / in_process["briefs_per_s"], 3),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--calls", type=int, default=400, help="timed calls per fast mode")
     parser.add_argument("--per-call", type=int, default=40, help="timed calls of sdk_per_call")
+    parser.add_argument("--mesh-briefs", type=int, default=80, help="briefs through the mesh")
+    parser.add_argument("--clients", type=int, default=8, help="concurrent mesh clients")
+    parser.add_argument(
+        "--part", choices=("all", "transport", "mesh"), default="all", help="what to measure"
+    )
     args = parser.parse_args()
-    results = asyncio.run(run(args.calls, args.per_call))
+    results: dict[str, Any] = {}
+    if args.part in ("all", "transport"):
+        results.update(asyncio.run(run(args.calls, args.per_call)))
+    if args.part in ("all", "mesh"):
+        results.update(asyncio.run(run_mesh(args.mesh_briefs, args.clients)))
     if args.json:
         print(orjson.dumps(results, option=orjson.OPT_INDENT_2).decode())
+        return
+    if "mesh" in results:
+        for name in ("mesh", "in_process"):
+            row = results[name]
+            print(
+                f"{name:>16}  {row['briefs_per_s']:8.2f} briefs/s  p50 {row['p50_ms']:8.1f} ms  "
+                f"p95 {row['p95_ms']:8.1f} ms  ({row['briefs']} briefs, {row['clients']} clients)"
+            )
+        print(f"mesh / in-process throughput: {results['mesh_vs_in_process']}")
+        print(f"mesh CPU ms per brief: {results['mesh'].get('cpu_ms_per_brief')}")
+    if "raw" not in results:
         return
     for name in ("raw", "pooled", "a2a_client_call", "sdk_shared", "sdk_per_call"):
         row = results[name]
