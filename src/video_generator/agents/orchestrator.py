@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 from pathlib import Path
@@ -128,13 +129,20 @@ class Orchestrator(Agent):
         started = time.time()
         run = executor.start(plan, run_input, task_id=task_id)
         finished = 0
-        async for event in run.events():
-            finished += event.kind in _FINISHED
-            await progress(
-                finished / len(plan.nodes),
-                _describe(event),
-                {"event": event.model_dump(mode="json")},
-            )
+        try:
+            async for event in run.events():
+                finished += event.kind in _FINISHED
+                await progress(
+                    finished / len(plan.nodes),
+                    _describe(event),
+                    {"event": event.model_dump(mode="json")},
+                )
+        except asyncio.CancelledError:
+            # The caller gave up (CancelTask, timeout, Ctrl-C): stop every running node too,
+            # so the specialists' calls are cancelled rather than left to finish unseen.
+            run.cancel()
+            await asyncio.shield(run.result())
+            raise
         result = await run.result()
         if result.status != "completed":
             raise WorkflowFailedError(result.error or f"the run ended {result.status}")
