@@ -50,7 +50,7 @@ async def start_mesh(pool: HttpPool) -> AsyncIterator[Callable[..., Any]]:
                     agent,
                     port=0,
                     skill_wrapper=wrap(agent.name, replica) if wrap else None,
-                    drain_timeout_s=2,
+                    drain_timeout_s=1,
                 )
                 mesh.servers.setdefault(agent.name, []).append(await server.start())
         registry = AgentRegistry(mesh.urls())
@@ -58,7 +58,7 @@ async def start_mesh(pool: HttpPool) -> AsyncIterator[Callable[..., Any]]:
             registry, session_pool=pool, settings=A2AClientSettings(**CLIENT_SETTINGS)
         )
         mesh.orchestrator = build_agent(ORCHESTRATOR, client=mesh.inner)
-        server = AgentServer(mesh.orchestrator, port=0, drain_timeout_s=2)
+        server = AgentServer(mesh.orchestrator, port=0, drain_timeout_s=1)
         mesh.servers[ORCHESTRATOR] = [await server.start()]
         mesh.client = A2AClient(
             AgentRegistry({ORCHESTRATOR: [server.url]}),

@@ -37,12 +37,8 @@ class Mesh:
         return self.servers[name][0].url
 
     async def stop(self) -> None:
-        """The orchestrator first (its runs still reach the specialists), then the rest."""
-        await asyncio.gather(*(s.stop() for s in self.servers.get("orchestrator", [])))
-        others = [
-            s for name, found in self.servers.items() if name != "orchestrator" for s in found
-        ]
-        await asyncio.gather(*(s.stop() for s in others))
+        """Every server at once: a test's runs are over by now (`vidgen up` stops in order)."""
+        await asyncio.gather(*(s.stop() for found in self.servers.values() for s in found))
         for client in (self.client, self.inner):
             if client is not None:
                 await client.aclose()
