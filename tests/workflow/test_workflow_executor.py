@@ -86,7 +86,11 @@ async def test_runs_the_video_dag_with_resolved_inputs() -> None:
     for nid in plan.nodes:
         assert kinds(events, nid) == ["node_started", "node_progress", "node_completed"]
     progress = next(e for e in events if e.kind is EventKind.NODE_PROGRESS and e.node == "script")
-    assert (progress.progress, progress.message, progress.data) == (0.5, "half of script", {"n": 1})
+    assert (progress.progress, progress.message, progress.data) == (
+        0.5,
+        "half of script",
+        {"n": 1, "level": 1},
+    )
     done = next(e for e in events if e.kind is EventKind.NODE_COMPLETED and e.node == "script")
     assert done.data["level"] == 1 and done.data["attempt"] == 1 and done.data["duration_ms"] >= 0
     # each node ran only after its dependencies completed

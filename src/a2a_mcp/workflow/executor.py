@@ -264,7 +264,14 @@ class WorkflowRun:
     ) -> None:
         """The Progress a runner gets (bound to its node): each report is a node_progress event."""
         if not self._finished:
-            self._emit(_NODE_PROGRESS, i, fraction, message, dict(data or {}))
+            # The plan level rides on every node event, progress included, for displays.
+            self._emit(
+                _NODE_PROGRESS,
+                i,
+                fraction,
+                message,
+                {**(data or {}), "level": self._nodes[i].level},
+            )
 
     def _wake(self) -> None:
         waiters, self._waiters = self._waiters, []
