@@ -27,6 +27,7 @@ from redis.asyncio import Redis
 
 from a2a_mcp.cache import SkillCache, decode, encode, open_cache
 from a2a_mcp.cache.redis_server import RedisServer, RedisServerError
+from a2a_mcp.observability import configure_logging
 
 AGENT, KIND = "script_writer", "script"
 STAMPEDE_COMPUTE_S = 0.2
@@ -275,13 +276,20 @@ MESH_BRIEF = (
 MESH_WARM_UP = "60 second YouTube Short explaining compound interest to teenagers"
 
 
-def mesh_measure(rounds: int = 5, warm_calls: int = 5) -> MeshMeasure:
-    """The end-to-end part: (cold_ms, warm_ms) of MESH_BRIEF through a mesh on `redis_url`."""
+class MeshBench:
+    """The end-to-end part: `await bench(redis_url) -> (cold_ms, warm_ms)` of MESH_BRIEF through
+    a mesh of agent processes on that Redis; `detail` then holds what explains the numbers."""
 
-    async def measure(redis_url: str) -> tuple[float, float]:
-        from a2a_mcp.client import A2AClientSettings, HttpPool
+    def __init__(self, rounds: int = 5, warm_calls: int = 5) -> None:
+        self.rounds = rounds
+        self.warm_calls = warm_calls
+        self.detail: dict[str, Any] = {}
+
+    async def __call__(self, redis_url: str) -> tuple[float, float]:
+        from a2a_mcp.client import A2AClient, A2AClientSettings, HttpPool
+        from a2a_mcp.registry import AgentRegistry
         from video_generator.launcher import MeshLauncher
-        from video_generator.models import VideoRequest
+        from video_generator.models import VideoPackage, VideoRequest
         from video_generator.remote import make_remote
 
         environ = {**os.environ, "VG_CACHE_URL": redis_url, "VG_LOG_LEVEL": "ERROR"}
@@ -290,19 +298,29 @@ def mesh_measure(rounds: int = 5, warm_calls: int = 5) -> MeshMeasure:
         url = launcher.urls()["orchestrator"][0]
         pool = HttpPool(name="bench_cache")
         settings = A2AClientSettings(health_interval_s=0)
+        # One client for every brief, as a long-lived caller keeps one: it reads the
+        # orchestrator's card once. `vidgen make --remote` makes one per command (below).
+        client = A2AClient(
+            AgentRegistry({"orchestrator": [url]}), session_pool=pool, settings=settings
+        )
         raw = Redis.from_url(redis_url)
+        package: dict[str, Any] = {}
 
-        async def make(brief: str) -> tuple[float, bool]:
+        async def make(brief: str, *, new_client: bool = False) -> tuple[float, bool]:
             hit = False
 
             async def progress(fraction: float, message: str = "", data: Any = None) -> None:
                 nonlocal hit
                 hit = hit or bool((data or {}).get("cached"))
 
+            request = VideoRequest(brief=brief)
             started = time.perf_counter()
-            await make_remote(
-                VideoRequest(brief=brief), progress, url=url, pool=pool, settings=settings
-            )
+            if new_client:
+                await make_remote(request, progress, url=url, pool=pool, settings=settings)
+            else:
+                data = await client.call("orchestrator", "make_video", request, progress)
+                VideoPackage.model_validate(data)
+                package.update(data)
             return (time.perf_counter() - started) * 1000, hit
 
         async def forget_everything() -> None:
@@ -312,19 +330,20 @@ def mesh_measure(rounds: int = 5, warm_calls: int = 5) -> MeshMeasure:
 
         colds: list[float] = []
         warms: list[float] = []
+        fresh_clients: list[float] = []
         try:
             # First calls pay for connections, lazy imports and caches of every process.
             for _ in range(2):
                 await forget_everything()
                 await make(MESH_WARM_UP)
                 await make(MESH_WARM_UP)
-            for _ in range(rounds):
+            for _ in range(self.rounds):
                 await forget_everything()
                 cold_ms, cold_hit = await make(MESH_BRIEF)
                 if cold_hit:
                     raise RuntimeError("the cold run was answered from the cache")
                 colds.append(cold_ms)
-                for _ in range(warm_calls):
+                for _ in range(self.warm_calls):
                     warm_ms, warm_hit = await make(MESH_BRIEF)
                     if not warm_hit:
                         raise RuntimeError(
@@ -332,13 +351,65 @@ def mesh_measure(rounds: int = 5, warm_calls: int = 5) -> MeshMeasure:
                             "behind the cache (VG_CACHE_URL)?"
                         )
                     warms.append(warm_ms)
+                fresh_clients.append((await make(MESH_BRIEF, new_client=True))[0])
         finally:
             await raw.aclose()
+            await client.aclose()
             await pool.aclose()
             await launcher.stop()
+        embedded_cold, embedded_warm = await self._embedded(redis_url)
+        self.detail = {
+            "mesh_cold_ms_all": [round(ms, 1) for ms in colds],
+            "mesh_warm_new_client_ms": round(statistics.median(fresh_clients), 2),
+            "package_json_bytes": len(orjson.dumps(package)),
+            "package_a2a_conversions_ms": round(_a2a_conversions_ms(package), 2),
+            "embedded_cold_ms": round(embedded_cold, 2),
+            "embedded_warm_ms": round(embedded_warm, 3),
+            "embedded_speedup": round(embedded_cold / embedded_warm, 1),
+        }
         return statistics.median(colds), statistics.median(warms)
 
-    return measure
+    async def _embedded(self, redis_url: str) -> tuple[float, float]:
+        """The same brief in this process (`vidgen make`), behind a cache on the same Redis."""
+        from video_generator.caching import VideoCache, ttl_policy
+        from video_generator.models import VideoRequest
+        from video_generator.runtime import build_orchestrator, engine_info
+        from video_generator.settings import Settings
+
+        cache = VideoCache(redis_url, ttl_for=ttl_policy(Settings()), engine_info=engine_info())
+        orchestrator = build_orchestrator(cache=cache)
+
+        async def timed(brief: str) -> float:
+            started = time.perf_counter()
+            await orchestrator.run("make_video", VideoRequest(brief=brief))
+            return (time.perf_counter() - started) * 1000
+
+        colds: list[float] = []
+        warms: list[float] = []
+        try:
+            await timed(MESH_WARM_UP)
+            for _ in range(self.rounds):
+                await cache.clear()
+                colds.append(await timed(MESH_BRIEF))
+                warms.extend([await timed(MESH_BRIEF) for _ in range(self.warm_calls)])
+        finally:
+            await cache.aclose()
+        return statistics.median(colds), statistics.median(warms)
+
+
+def _a2a_conversions_ms(package: dict[str, Any], repeat: int = 20) -> float:
+    """CPU time of the four protobuf JSON conversions a package takes between the orchestrator
+    and its caller (dict -> Struct, Struct -> JSON on the server; JSON -> Struct -> dict on the
+    client), measured here on the same package."""
+    from google.protobuf import json_format, struct_pb2
+
+    started = time.perf_counter()
+    for _ in range(repeat):
+        message = json_format.ParseDict(package, struct_pb2.Struct())
+        text = json_format.MessageToJson(message)
+        back = json_format.Parse(text, struct_pb2.Struct())
+        json_format.MessageToDict(back)
+    return (time.perf_counter() - started) / repeat * 1000
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -351,12 +422,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--no-mesh", action="store_true", help="skip the end-to-end part")
     args = parser.parse_args(argv)
-    mesh = None if args.no_mesh else mesh_measure(args.mesh_rounds)
+    configure_logging("ERROR")  # stdout carries the JSON only
+    mesh = None if args.no_mesh else MeshBench(args.mesh_rounds)
     try:
         result = run(args.rounds, args.gets, mesh=mesh)
     except RedisServerError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    if mesh is not None:
+        result["mesh_detail"] = mesh.detail
     if args.json:
         print(orjson.dumps(result, option=orjson.OPT_INDENT_2).decode())
     else:
