@@ -75,6 +75,13 @@ async def test_cold_and_warm_through_the_mesh_are_the_same_package(mesh: CachedM
     assert cached == SPECIALIST_NODES
     assert without_plan(again) == without_plan(cold)
 
+    # Each agent's /metrics shows its cache counters, by agent and kind.
+    async with mesh.pool.session.get(f"{mesh.url('script_writer')}/metrics") as response:
+        text = await response.text()
+    for name in ("hits", "misses", "seconds_saved", "bytes"):
+        assert f'vg_cache_{name}_total{{agent="script_writer"' in text, name
+    assert 'vg_cache_latency_seconds_count{agent="script_writer",kind="script",op="get"}' in text
+
 
 async def test_no_cache_through_the_mesh_bypasses_every_agent(mesh: CachedMesh) -> None:
     await remote(mesh)
