@@ -29,6 +29,17 @@ def register(commands: Any) -> None:
         help="send the brief to a running mesh (`vidgen up`); URL of its orchestrator "
         "(default: from agents/orchestrator.json or VG_AGENT_ORCHESTRATOR_URLS)",
     )
+    make.add_argument(
+        "--render",
+        action="store_true",
+        help="also render preview.mp4 and contact.png per platform (offline: Pillow, ffmpeg, "
+        "espeak-ng when installed)",
+    )
+    make.add_argument(
+        "--full-res",
+        action="store_true",
+        help="with --render: the platform's full resolution (default: a draft, 540 px short side)",
+    )
 
 
 def cmd_make(args: argparse.Namespace) -> int:
@@ -47,6 +58,7 @@ def cmd_make(args: argparse.Namespace) -> int:
             f"--remote takes the orchestrator's URL, like http://127.0.0.1:10100, not "
             f"'{args.remote}' (put the brief first: vidgen make \"<brief>\" --remote URL)"
         )
+    _check_render_flags(args)
     request = VideoRequest(brief=args.brief, no_cache=args.no_cache)
     view = ProgressView(live=False if args.quiet else None)
 
@@ -76,11 +88,43 @@ def cmd_make(args: argparse.Namespace) -> int:
         write_package(package, out_dir)
     except PackageError as exc:
         raise UserError(str(exc)) from None
+    render_report = _render(package, out_dir, args) if args.render else None
     if args.json:
         sys.stdout.write(package.model_dump_json(indent=2) + "\n")
     else:
         _print_summary(package, out_dir)
+        if render_report is not None:
+            _print_render(render_report)
     return quality_exit(package.quality)
+
+
+def _check_render_flags(args: argparse.Namespace) -> None:
+    if args.full_res and not args.render:
+        raise UserError("--full-res applies to the preview: add --render")
+
+
+def _render(package: Any, out_dir: Path, args: argparse.Namespace) -> Any:
+    """The offline preview of every cut, after the package folder is written."""
+    from video_generator.render import render_package
+
+    async def on_progress(fraction: float, message: str = "", data: dict | None = None) -> None:
+        if not args.quiet and message.endswith(("written", " s")) and "written in" in message:
+            print(f"  rendered {message}", file=sys.stderr)
+
+    return asyncio.run(
+        render_package(package, out_dir, full_res=args.full_res, on_progress=on_progress)
+    )
+
+
+def _print_render(report: Any) -> None:
+    for item in report.platforms:
+        voice = "voice-over" if item.voice else "silent"
+        print(
+            f"  preview {item.platform:<16} {item.duration_s:5.1f} s  {item.width}x{item.height}"
+            f"  {voice}  rendered in {item.seconds:.1f} s: {item.preview}"
+        )
+    for warning in report.warnings:
+        print(f"  warning: {warning}")
 
 
 def _print_summary(package: Any, out_dir: Path) -> None:
