@@ -7,13 +7,17 @@ the same way wherever the agent runs.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import time
 import uuid
 from collections.abc import Mapping
+from functools import cache
 from typing import Any
 
+import orjson
 import structlog
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from a2a_mcp.agent import Agent, Progress, Skill
 from a2a_mcp.cache import (
@@ -21,6 +25,7 @@ from a2a_mcp.cache import (
     CacheConfigError,
     CacheOutcome,
     CacheStats,
+    CacheUnavailableError,
     SkillCache,
     TtlFor,
     open_cache,
@@ -64,10 +69,23 @@ def ttl_policy(settings: Settings) -> TtlFor:
     return ttl_for
 
 
-def open_backend(url: str) -> Cache:
-    """open_cache with its configuration errors as a user error naming VG_CACHE_URL."""
+@cache
+def schema_fingerprint(*models: type[BaseModel]) -> str:
+    """8 hex digits of the models' JSON schemas: a field added to an input or output model
+    changes the keys, so an entry written before the change is never served after it."""
+    digest = hashlib.sha256()
+    for model in models:
+        digest.update(orjson.dumps(model.model_json_schema(), option=orjson.OPT_SORT_KEYS))
+    return digest.hexdigest()[:8]
+
+
+def open_backend(url: str, timeout_s: float | None = None) -> Cache:
+    """open_cache with its configuration errors as a user error naming VG_CACHE_URL; a
+    backend reached over the network bounds each operation by timeout_s (if given)."""
+    remote = not url.strip().lower().startswith(("memory:", "none:"))
+    options = {"timeout_s": timeout_s} if remote and timeout_s is not None else {}
     try:
-        return open_cache(url)
+        return open_cache(url, **options)
     except CacheConfigError as exc:
         raise CacheSettingsError(
             f"{exc} (set VG_CACHE_URL)", details={"field": "cache_url"}
@@ -84,6 +102,7 @@ class VideoCache:
         ttl_for: TtlFor,
         engine_info: Mapping[str, str],
         skill_cache_options: Mapping[str, Any] | None = None,
+        timeout_s: float | None = None,
     ) -> None:
         self.url = url
         self.ttl_for = ttl_for
@@ -91,7 +110,13 @@ class VideoCache:
         self.engine_version = str(engine_info.get("engine_version", "0"))
         self.templates_version = str(engine_info.get("templates_version", "0"))
         self.skill_cache_options = dict(skill_cache_options or {})
-        first = open_backend(url)  # a bad URL fails here, at start-up, not on the first call
+        # How long one Redis operation may take before the call goes on without the cache.
+        self.timeout_s = timeout_s
+        if timeout_s is not None:
+            self.skill_cache_options.setdefault("op_timeout_s", timeout_s)
+        first = open_backend(
+            url, timeout_s
+        )  # a bad URL fails here, at start-up, not on the first call
         self.backend = first.backend
         # memory:// and none:// hold no connections: one backend serves every loop of the
         # process. A Redis backend's connections belong to a loop: one per loop.
@@ -105,7 +130,7 @@ class VideoCache:
         elif self._unused is not None:
             cache, self._unused = self._unused, None
         else:
-            cache = open_backend(self.url)
+            cache = open_backend(self.url, self.timeout_s)
         return SkillCache(cache, ttl_for=self.ttl_for, **self.skill_cache_options)
 
     @property
@@ -121,7 +146,8 @@ class VideoCache:
     # -- the wrapper -----------------------------------------------------------------------
 
     def key_for(self, agent: Agent, skill: Skill, input: BaseModel) -> str:
-        """agent, skill@agent version, engine and version, templates version, sha256(input)."""
+        """agent, skill@agent version+schemas, engine and version, templates version,
+        sha256(input)."""
         doc: Any = input.model_dump(
             mode="json", exclude=CALL_SWITCHES & set(type(input).model_fields)
         )
@@ -129,9 +155,10 @@ class VideoCache:
         if callable(context):
             # Options of the agent itself that shape the output (the orchestrator's mode).
             doc = {"input": doc, "context": context()}
+        schemas = schema_fingerprint(skill.input_model, skill.output_model)
         return self.skills.make_key(
             agent.name,
-            f"{skill.id}@{agent.version}",
+            f"{skill.id}@{agent.version}+{schemas}",
             self.engine_id,
             self.engine_version,
             self.templates_version,
@@ -160,18 +187,25 @@ class VideoCache:
             return output.model_dump(mode="json")
 
         skills = self.skills
+        key = self.key_for(agent, skill, input)
+        meta = {"platform": getattr(input, "platform", None)}
         outcome = await skills.get_or_compute(
-            self.key_for(agent, skill, input),
-            compute,
-            agent=agent.name,
-            kind=kind,
-            bypass=bypass,
-            meta={"platform": getattr(input, "platform", None)},
+            key, compute, agent=agent.name, kind=kind, bypass=bypass, meta=meta
         )
         if fresh:
             return fresh[0]
+        try:
+            output = skill.output_model.model_validate(outcome.value)
+        except ValidationError as exc:
+            # Written by code whose models differed in a way the key did not catch: drop it
+            # and compute, storing the fresh output in its place.
+            log.warning("cache_entry_stale", key=key, agent=agent.name, error=str(exc)[:300])
+            with contextlib.suppress(CacheUnavailableError, TimeoutError):
+                await skills.cache.delete(key)
+            await skills.get_or_compute(key, compute, agent=agent.name, kind=kind, meta=meta)
+            return fresh[0] if fresh else await skill.handler(input, progress)
         await _announce_hit(progress, kind, outcome)
-        return skill.output_model.model_validate(outcome.value)
+        return output
 
     # -- operating it ----------------------------------------------------------------------
 

@@ -72,11 +72,18 @@ def video_cache(settings: Settings | None = None) -> VideoCache:
     """The process's skill cache for settings.cache_url (VG_CACHE_URL, default memory://)."""
     settings = settings or get_settings()
     info = engine_info(settings)
-    key = (settings.cache_url, *(str(info[name]) for name in sorted(info)))
+    key = (
+        settings.cache_url,
+        str(settings.cache_timeout_s),
+        *(str(info[name]) for name in sorted(info)),
+    )
     found = _caches.get(key)
     if found is None:
         found = _caches[key] = VideoCache(
-            settings.cache_url, ttl_for=ttl_policy(settings), engine_info=info
+            settings.cache_url,
+            ttl_for=ttl_policy(settings),
+            engine_info=info,
+            timeout_s=settings.cache_timeout_s,
         )
     return found
 

@@ -17,6 +17,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="VG_", extra="ignore")
 
     cache_url: str = "memory://"
+    # One Redis operation slower than this is skipped (the call computes); also covers the
+    # event loop's own lag when the process is very busy.
+    cache_timeout_s: float = Field(default=0.25, gt=0)
     log_level: str = "WARNING"
     log_json: bool = False
     out_dir: Path = Path("out")

@@ -39,6 +39,9 @@ async def serve(redis_url: str, delay_s: float, lock_ttl_s: float) -> None:
         ttl_for=ttl_policy(Settings()),
         engine_info=engine_info(),
         skill_cache_options={"lock_ttl_s": lock_ttl_s, "poll_s": (0.005, 0.05)},
+        # A stampede of 50 requests on a shared 2-core machine can hold the event loop past
+        # the default 0.25 s; this test is about single flight, not about a slow Redis.
+        timeout_s=2.0,
     )
     server = AgentServer(agent, port=0, skill_wrapper=cache, drain_timeout_s=1)
     await server.start()

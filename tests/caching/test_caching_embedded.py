@@ -13,9 +13,16 @@ from caching_helpers import (
     without_plan,
 )
 
+from a2a_mcp.agent import no_progress
+from a2a_mcp.cache import encode
 from a2a_mcp.events import EventKind
-from video_generator.caching import CacheSettingsError, VideoCache, ttl_policy
-from video_generator.models import ScriptRequest, VideoRequest
+from video_generator.caching import (
+    CacheSettingsError,
+    VideoCache,
+    schema_fingerprint,
+    ttl_policy,
+)
+from video_generator.models import Script, ScriptRequest, Storyboard, VideoRequest
 from video_generator.runtime import build_specialists, engine_info
 from video_generator.settings import Settings
 
@@ -33,8 +40,9 @@ async def test_key_covers_agent_skill_engine_templates_and_input() -> None:
     request = ScriptRequest(brief=brief)
     info = engine_info()
     key = fresh_cache().key_for(agent, skill, request)
+    schemas = schema_fingerprint(ScriptRequest, Script)
     assert key.startswith(
-        f"vg:script_writer:write_script@{agent.version}:{info['engine']}:"
+        f"vg:script_writer:write_script@{agent.version}+{schemas}:{info['engine']}:"
         f"{info['engine_version']}:{info['templates_version']}:"
     )
     assert key == fresh_cache().key_for(agent, skill, ScriptRequest.model_validate_json(
@@ -157,3 +165,23 @@ async def test_stats_count_per_agent() -> None:
     assert stats.total.bytes_stored > 0 and stats.agents["orchestrator"].seconds_saved > 0
     assert await cache.clear("orchestrator") == 1
     assert not (await run_embedded(cache)).package_hit
+
+
+def test_a_changed_model_schema_changes_the_key() -> None:
+    assert schema_fingerprint(ScriptRequest, Script) == schema_fingerprint(ScriptRequest, Script)
+    assert schema_fingerprint(ScriptRequest, Script) != schema_fingerprint(
+        ScriptRequest, Storyboard
+    )
+
+
+async def test_an_entry_that_no_longer_fits_the_model_is_recomputed() -> None:
+    cache = fresh_cache()
+    agent = script_writer()
+    skill = agent.get_skill("write_script")
+    request = ScriptRequest(brief=(await run_embedded(fresh_cache())).package.brief)
+    key = cache.key_for(agent, skill, request)
+    await cache.skills.cache.set(key, encode({"v": {"title": 3}, "s": 0.1, "t": 0}), 60)
+    output = await cache(agent, skill, request, no_progress, {})
+    assert output == await skill.handler(request, no_progress)
+    stored = await cache.skills.cache.get(key)
+    assert stored is not None and b'"title":3' not in stored

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 
 import redis.asyncio as aioredis
 from caching_helpers import (
@@ -153,7 +154,20 @@ async def test_example_brief_keys_are_readable(redis_url: str) -> None:
         await run_embedded(cache, EXAMPLE)
         (key,) = await entries(redis_url, "script_writer")
         parts = key.removeprefix("vgc:d:").split(":")
-        assert parts[:3] == ["vg", "script_writer", "write_script@1.0.0"]
+        assert parts[:2] == ["vg", "script_writer"]
+        assert re.fullmatch(r"write_script@1\.0\.0\+[0-9a-f]{8}", parts[2])
         assert len(parts[-1]) == 64  # sha256 of the input
+    finally:
+        await cache.aclose()
+
+
+async def test_the_operation_timeout_setting_reaches_the_redis_backend(vg_env) -> None:
+    from video_generator.runtime import video_cache
+
+    vg_env(VG_CACHE_URL="redis://127.0.0.1:1/0", VG_CACHE_TIMEOUT_S="1.5")
+    cache = video_cache()
+    try:
+        assert cache.skills.cache.timeout_s == 1.5
+        assert cache.skills.op_timeout_s == 1.5
     finally:
         await cache.aclose()
