@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +41,23 @@ def register(commands: Any) -> None:
         "--full-res",
         action="store_true",
         help="with --render: the platform's full resolution (default: a draft, 540 px short side)",
+    )
+    make.add_argument(
+        "--model",
+        metavar="ID",
+        help="with --render: also make final.mp4 from AI clips of this fal.ai model "
+        "(e.g. kling-2.1-standard, veo-3-fast; key from FAL_KEY; docs/fal.md)",
+    )
+    make.add_argument(
+        "--budget",
+        type=float,
+        metavar="USD",
+        help="with --model: refuse the run when the cost estimate is over USD",
+    )
+    make.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="with --model: print the cost estimate and stop (no key needed, nothing sent)",
     )
 
 
@@ -83,24 +102,124 @@ def cmd_make(args: argparse.Namespace) -> int:
 
     with view:
         package = asyncio.run(run())
+    if args.model:
+        estimate = _estimate(package, args)
+        if args.dry_run:
+            print(estimate.to_text())
+            if args.budget is not None:
+                verdict = "within" if estimate.total_usd <= args.budget + 1e-9 else "OVER"
+                print(f"budget ${args.budget:.2f}: the estimate is {verdict} it")
+            return 0
     out_dir = args.out or default_out_dir(package.brief, get_settings().out_dir, package=package)
     try:
         write_package(package, out_dir)
     except PackageError as exc:
         raise UserError(str(exc)) from None
     render_report = _render(package, out_dir, args) if args.render else None
+    final = _render_clips(package, out_dir, args) if args.model else None
     if args.json:
         sys.stdout.write(package.model_dump_json(indent=2) + "\n")
     else:
         _print_summary(package, out_dir)
         if render_report is not None:
             _print_render(render_report)
+        if final is not None:
+            _print_final(final)
     return quality_exit(package.quality)
 
 
+# fal errors the user can fix (key, model id, budget, balance) exit 2; the rest exit 3.
+FAL_USER_CODES = {"fal_auth", "fal_model", "budget_exceeded", "fal_balance"}
+
+
 def _check_render_flags(args: argparse.Namespace) -> None:
-    if args.full_res and not args.render:
-        raise UserError("--full-res applies to the preview: add --render")
+    """Flag mistakes, a wrong model id and a missing key are refused before any work."""
+    for flag, value in (("--full-res", args.full_res), ("--model", args.model)):
+        if value and not args.render:
+            raise UserError(f"{flag} applies to the rendered video: add --render")
+    for flag, value in (("--budget", args.budget is not None), ("--dry-run", args.dry_run)):
+        if value and not args.model:
+            raise UserError(f"{flag} applies to AI clips: add --render --model <id> (docs/fal.md)")
+    if args.budget is not None and args.budget < 0:
+        raise UserError(f"--budget takes an amount in US dollars, not {args.budget:g}")
+    if not args.model:
+        return
+    from video_generator.render.fal import FalAuthError, get_model
+    from video_generator.settings import Settings
+
+    with _fal_errors():
+        get_model(args.model)
+        # Read now, not from the cached settings: the key may have been exported since.
+        if not args.dry_run and Settings().fal_key is None:
+            raise FalAuthError(
+                "FAL_KEY is not set: create a key at https://fal.ai/dashboard/keys and "
+                "`export FAL_KEY=<key>`, or use --dry-run to see the cost estimate without one"
+            )
+
+
+@contextlib.contextmanager
+def _fal_errors() -> Iterator[None]:
+    """A fal error as one message: the user's to fix (exit 2) or the run's (exit 3)."""
+    from video_generator.render.fal import FalError
+
+    try:
+        yield
+    except FalError as exc:
+        if exc.code in FAL_USER_CODES:
+            raise UserError(str(exc)) from None
+        raise
+
+
+def _estimate(package: Any, args: argparse.Namespace) -> Any:
+    """The cost estimate render_with_clips will check (frames when the model takes images)."""
+    from video_generator.render.fal import Mode, check_budget, estimate_cost, get_model
+
+    with _fal_errors():
+        image = get_model(args.model).endpoint(Mode.IMAGE) is not None
+        estimate = estimate_cost(package, args.model, assume_frames=image)
+        if not args.dry_run:
+            # Before the preview is rendered: an over-budget run costs nothing, not even time.
+            check_budget(estimate, args.budget, package)
+    return estimate
+
+
+def _render_clips(package: Any, out_dir: Path, args: argparse.Namespace) -> Any:
+    """AI clips from fal.ai, assembled like the preview into <platform>/final.mp4."""
+    from video_generator.render import assemble, render_frames
+    from video_generator.render.fal import render_with_clips
+
+    async def on_progress(fraction: float, message: str = "", data: dict | None = None) -> None:
+        if not args.quiet and message:
+            print(f"  fal {fraction:4.0%} {message}", file=sys.stderr)
+
+    async def run() -> Any:
+        from a2a_mcp.client import close_pool
+
+        try:
+            return await render_with_clips(
+                package,
+                args.model,
+                out_dir,
+                render_frames=render_frames,
+                assemble=assemble,
+                budget_usd=args.budget,
+                on_progress=on_progress,
+            )
+        finally:
+            await close_pool()
+
+    with _fal_errors():
+        return asyncio.run(run())
+
+
+def _print_final(final: Any) -> None:
+    clips = final.clips
+    print(
+        f"  AI clips ({clips.model_id}): {clips.requests} made, {clips.reused} reused, "
+        f"estimated ${clips.estimate.total_usd:.2f}, actual ${clips.actual_usd:.2f}"
+    )
+    for item in getattr(final.assembly, "platforms", []):
+        print(f"  final   {item.platform:<16} {item.duration_s:5.1f} s: {item.preview}")
 
 
 def _render(package: Any, out_dir: Path, args: argparse.Namespace) -> Any:

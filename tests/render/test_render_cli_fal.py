@@ -1,0 +1,126 @@
+"""`vidgen make --render --model`: dry run, budget, key and model checks, a stand-in run."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+from pathlib import Path
+
+import orjson
+import pytest
+
+from video_generator.cli import main
+from video_generator.render.probe import probe
+from video_generator.render.tools import ffmpeg_exe
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fal"))
+
+from fal_standin import KEY, FalStandIn
+
+BRIEF = "a 10 second TikTok about green tea for students"
+
+
+@pytest.fixture
+def no_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("FAL_KEY", raising=False)
+
+
+def test_dry_run_prints_the_estimate_without_a_key(
+    tmp_path: Path, no_key: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "pkg"
+    args = ["make", BRIEF, "-o", str(out), "--render", "--model", "veo-3-fast", "--dry-run"]
+    code = main([*args, "--quiet", "--budget", "0.01"])
+    printed = capsys.readouterr().out
+    assert code == 0
+    assert "Estimated cost" in printed and "veo-3-fast" in printed
+    assert "budget $0.01: the estimate is OVER it" in printed
+    assert not out.exists(), "a dry run writes nothing"
+
+
+def test_missing_key_is_refused_before_any_work(
+    tmp_path: Path, no_key: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "pkg"
+    code = main(["make", BRIEF, "-o", str(out), "--render", "--model", "veo-3-fast"])
+    assert code == 2
+    assert "FAL_KEY is not set" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_over_budget_exits_2_and_renders_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("FAL_KEY", KEY)
+    out = tmp_path / "pkg"
+    args = ["make", BRIEF, "-o", str(out), "--render", "--model", "veo-3", "--budget", "0.05"]
+    code = main([*args, "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 2 and "budget" in err.lower()
+    assert not (out / "tiktok" / "preview.mp4").exists()
+
+
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        (["--model", "veo-3-fast"], "--render"),
+        (["--render", "--budget", "3"], "--model"),
+        (["--render", "--dry-run"], "--model"),
+        (["--render", "--model", "no-such-model", "--dry-run"], "unknown fal model"),
+    ],
+)
+def test_flag_mistakes_exit_2(
+    tmp_path: Path, flags: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["make", BRIEF, "-o", str(tmp_path / "x"), *flags]) == 2
+    assert message in capsys.readouterr().err
+
+
+@pytest.fixture(scope="module")
+def tiny_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("media") / "clip.mp4"
+    subprocess.run(
+        [
+            ffmpeg_exe(),
+            "-v",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc=size=64x36:rate=10:duration=4",
+            "-c:v",
+            "libx264",
+            "-pix_fmt",
+            "yuv420p",
+            str(path),
+        ],
+        check=True,
+        timeout=60,
+    )
+    return path
+
+
+async def test_model_run_writes_final_video_with_the_cuts_timing(
+    tmp_path: Path, tiny_clip: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    standin = await FalStandIn(tiny_clip).start()
+    try:
+        for name in ("VG_FAL_QUEUE_URL", "VG_FAL_REST_URL", "VG_FAL_CDN_URL"):
+            monkeypatch.setenv(name, standin.url)
+        monkeypatch.setenv("VG_FAL_POLL_INTERVAL_S", "0.02")
+        monkeypatch.setenv("FAL_KEY", KEY)
+        out = tmp_path / "pkg"
+        args = ["make", BRIEF, "-o", str(out), "--render", "--model", "veo-3-fast"]
+        # The CLI runs its own event loop; the stand-in serves on this one.
+        code = await asyncio.to_thread(main, [*args, "--quiet", "--budget", "20"])
+    finally:
+        await standin.stop()
+    assert code == 0
+    cut = orjson.loads((out / "tiktok" / "cut.json").read_bytes())
+    info = await probe(out / "tiktok" / "final.mp4")
+    assert abs(info.duration_s - cut["duration_s"]) <= 0.1
+    assert (info.width, info.height) == (1080, 1920) and info.has_audio
+    assert (out / "tiktok" / "preview.mp4").is_file()
+    report = orjson.loads((out / "clips" / "report.json").read_bytes())
+    assert report["actual_usd"] > 0
