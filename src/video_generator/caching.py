@@ -114,9 +114,8 @@ class VideoCache:
         self.timeout_s = timeout_s
         if timeout_s is not None:
             self.skill_cache_options.setdefault("op_timeout_s", timeout_s)
-        first = open_backend(
-            url, timeout_s
-        )  # a bad URL fails here, at start-up, not on the first call
+        # A bad URL fails here, at start-up, not on the first call.
+        first = open_backend(url, timeout_s)
         self.backend = first.backend
         # memory:// and none:// hold no connections: one backend serves every loop of the
         # process. A Redis backend's connections belong to a loop: one per loop.
