@@ -403,5 +403,4 @@ class VideoRequest(Model):
     """orchestrator.make_video input: the brief as the user wrote it, plus run switches."""
 
     brief: str = Field(min_length=1, description="The brief in plain words (<= 4,000 characters).")
-    render: bool = False
     no_cache: bool = Field(default=False, description="Bypass every cache for this run.")
