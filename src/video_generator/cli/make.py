@@ -255,6 +255,12 @@ def _print_summary(package: Any, out_dir: Path) -> None:
     )
     if brief.assumed:
         print(f"  assumed (not in the brief): {', '.join(brief.assumed)}")
+    if package.script.language != brief.language:
+        # The offline engine writes English only; say so rather than let it pass unnoticed.
+        print(
+            f"  note: the brief asks for '{brief.language}' but the script is in "
+            f"'{package.script.language}'; for other languages set VG_ENGINE=llm"
+        )
     for cut in package.cuts:
         dropped = f", trimmed {', '.join(cut.trimmed_segments)}" if cut.trimmed_segments else ""
         print(
