@@ -64,7 +64,7 @@ async def test_no_cache_switch_is_not_part_of_the_package_key() -> None:
     skill = orchestrator.get_skill("make_video")
     plain = cache.key_for(orchestrator, skill, VideoRequest(brief=EXAMPLE))
     assert plain == cache.key_for(orchestrator, skill, VideoRequest(brief=EXAMPLE, no_cache=True))
-    assert plain != cache.key_for(orchestrator, skill, VideoRequest(brief=EXAMPLE, render=True))
+    assert plain != cache.key_for(orchestrator, skill, VideoRequest(brief=EXAMPLE + " today"))
     levels = build_orchestrator(cache=cache, mode="levels")
     assert plain != cache.key_for(levels, skill, VideoRequest(brief=EXAMPLE))
 
