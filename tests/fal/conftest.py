@@ -21,32 +21,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "video"))
 
 from factories import make_package
 from fal_standin import KEY, FalStandIn
-from fal_support import ClientFactory, fast_settings, small_package
+from fal_support import ClientFactory, fast_settings, make_tiny_clip, small_package
 
 
 @pytest.fixture(scope="session")
 def tiny_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A real 4 s, 64x36, 10 fps H.264 MP4: what the stand-in hands out as every clip."""
-    path = tmp_path_factory.mktemp("media") / "clip.mp4"
-    subprocess.run(
-        [
-            ffmpeg_exe(),
-            "-v",
-            "error",
-            "-f",
-            "lavfi",
-            "-i",
-            "testsrc=size=64x36:rate=10:duration=4",
-            "-c:v",
-            "libx264",
-            "-pix_fmt",
-            "yuv420p",
-            str(path),
-        ],
-        check=True,
-        timeout=60,
-    )
-    return path
+    return make_tiny_clip(tmp_path_factory.mktemp("media") / "clip.mp4")
 
 
 @pytest.fixture

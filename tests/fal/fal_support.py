@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from factories import make_brief, make_package, make_script, make_segment
@@ -10,6 +12,7 @@ from factories import make_brief, make_package, make_script, make_segment
 from a2a_mcp.resilience import RetryPolicy
 from video_generator.models import SegmentType, VideoPackage
 from video_generator.render.fal.queue import FalQueueClient, FalSettings
+from video_generator.render.tools import ffmpeg_exe
 
 ClientFactory = Callable[..., FalQueueClient]
 PackageFor = Callable[[list[str]], VideoPackage]
@@ -52,3 +55,26 @@ def small_package(platforms: list[str] | None = None) -> VideoPackage:
     )
     brief = make_brief(platforms=platforms or ["tiktok", "youtube"], duration_s=10)
     return make_package(brief, script)
+
+
+def make_tiny_clip(path: Path) -> Path:
+    """A real 4 s, 64x36, 10 fps H.264 MP4 at `path`: what the stand-in hands out as a clip."""
+    subprocess.run(
+        [
+            ffmpeg_exe(),
+            "-v",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc=size=64x36:rate=10:duration=4",
+            "-c:v",
+            "libx264",
+            "-pix_fmt",
+            "yuv420p",
+            str(path),
+        ],
+        check=True,
+        timeout=60,
+    )
+    return path

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import subprocess
 import sys
 from pathlib import Path
 
@@ -12,11 +11,11 @@ import pytest
 
 from video_generator.cli import main
 from video_generator.render.probe import probe
-from video_generator.render.tools import ffmpeg_exe
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fal"))
 
 from fal_standin import KEY, FalStandIn
+from fal_support import make_tiny_clip
 
 BRIEF = "a 10 second TikTok about green tea for students"
 
@@ -79,26 +78,7 @@ def test_flag_mistakes_exit_2(
 
 @pytest.fixture(scope="module")
 def tiny_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("media") / "clip.mp4"
-    subprocess.run(
-        [
-            ffmpeg_exe(),
-            "-v",
-            "error",
-            "-f",
-            "lavfi",
-            "-i",
-            "testsrc=size=64x36:rate=10:duration=4",
-            "-c:v",
-            "libx264",
-            "-pix_fmt",
-            "yuv420p",
-            str(path),
-        ],
-        check=True,
-        timeout=60,
-    )
-    return path
+    return make_tiny_clip(tmp_path_factory.mktemp("media") / "clip.mp4")
 
 
 async def test_model_run_writes_final_video_with_the_cuts_timing(
