@@ -26,7 +26,7 @@ system-deps:
 	else echo "no apt-get: install $(APT_PACKAGES) yourself"; fi
 
 demo: install
-	$(BIN)/vidgen make "$(BRIEF)"
+	$(BIN)/vidgen make "$(BRIEF)" --render
 
 test: system-deps install-dev
 	$(BIN)/pytest
