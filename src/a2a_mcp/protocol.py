@@ -6,9 +6,10 @@ import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from a2a.helpers import new_data_part, new_text_part
+from a2a.helpers import new_text_part
 from a2a.types import Message, Part, Role
-from google.protobuf.json_format import MessageToDict
+from google.protobuf.json_format import ParseDict
+from google.protobuf.struct_pb2 import ListValue, Struct, Value
 from pydantic_core import to_jsonable_python
 
 JSON = "application/json"
@@ -45,9 +46,56 @@ def restore_ints(value: Any) -> Any:
     return value
 
 
+def to_value(data: Any) -> Value:
+    """JSON-ready data as a protobuf Value. Struct.update/ListValue.extend fill it in C-backed
+    calls, about 3x faster than json_format.ParseDict (what a2a-sdk's new_data_part uses)."""
+    value = Value()
+    try:
+        if isinstance(data, dict):
+            value.struct_value.update(data)
+        elif isinstance(data, list | tuple):
+            value.list_value.extend(data)
+        else:
+            return ParseDict(data, value)
+    except (TypeError, ValueError, AttributeError):
+        # Something Struct refuses (a non-str key...): ParseDict says what it is.
+        return ParseDict(data, Value())
+    return value
+
+
+def from_value(value: Value) -> Any:
+    """A protobuf Value as plain JSON, whole doubles back to ints, in one pass (json_format's
+    MessageToDict and then restore_ints walk it twice and more slowly)."""
+    kind = value.WhichOneof("kind")
+    if kind == "string_value":
+        return value.string_value
+    if kind == "struct_value":
+        return from_struct(value.struct_value)
+    if kind == "list_value":
+        return from_list(value.list_value)
+    if kind == "number_value":
+        number = value.number_value
+        if number.is_integer() and -_MAX_EXACT_INT <= number <= _MAX_EXACT_INT:
+            return int(number)
+        return number
+    if kind == "bool_value":
+        return value.bool_value
+    return None
+
+
+def from_struct(struct: Struct) -> dict[str, Any]:
+    """A protobuf Struct as a plain dict (see from_value)."""
+    return {key: from_value(item) for key, item in struct.fields.items()}
+
+
+def from_list(values: ListValue) -> list[Any]:
+    """A protobuf ListValue as a plain list (see from_value)."""
+    return [from_value(item) for item in values.values]
+
+
 def data_part(data: Any) -> Part:
     """A DataPart holding JSON-ready data."""
-    return new_data_part(data, media_type=JSON)
+    return Part(data=to_value(data), media_type=JSON)
 
 
 def text_part(text: str) -> Part:
@@ -59,7 +107,7 @@ def first_data(parts: Iterable[Part]) -> Any | None:
     """The first DataPart's JSON (ints restored), or None when there is none."""
     for part in parts:
         if part.HasField("data"):
-            return restore_ints(MessageToDict(part.data))
+            return from_value(part.data)
     return None
 
 
@@ -72,7 +120,7 @@ def metadata_of(message: Message) -> dict[str, Any]:
     """A message's metadata as plain JSON (ints restored)."""
     if not message.HasField("metadata"):
         return {}
-    return restore_ints(MessageToDict(message.metadata))
+    return from_struct(message.metadata)
 
 
 def skill_request(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from a2a.types import AgentCard
 from pydantic import ValidationError
 
 from a2a_mcp.agent import Progress
@@ -14,6 +15,10 @@ from video_generator.models import VideoPackage, VideoRequest
 
 ORCHESTRATOR = "orchestrator"
 SKILL = "make_video"
+
+# The orchestrator's card per address list, resolved once per process: fetching it again for
+# every brief doubled the cost of a warm (cached) brief. Dropped when the orchestrator is gone.
+_CARDS: dict[tuple[str, ...], AgentCard] = {}
 
 
 def orchestrator_registry(url: str | None = None) -> AgentRegistry:
@@ -37,10 +42,19 @@ async def make_remote(
     """Run make_video on the orchestrator at `url` (default: from the registry); progress events
     arrive through on_progress exactly as in-process. Remote errors keep their code."""
     registry = orchestrator_registry(url)
-    client = A2AClient(registry, session_pool=pool, settings=settings)
+    where_key = tuple(registry.urls(ORCHESTRATOR))
+    known = _CARDS.get(where_key)
+    client = A2AClient(
+        registry,
+        session_pool=pool,
+        settings=settings,
+        cards={ORCHESTRATOR: known} if known is not None else None,
+    )
     try:
         data = await client.call(ORCHESTRATOR, SKILL, request, on_progress, options)
+        _CARDS[where_key] = await client.card(ORCHESTRATOR)
     except AgentUnavailableError as exc:
+        _CARDS.pop(where_key, None)
         if exc.details.get("agent") not in (ORCHESTRATOR, None):
             raise
         where = ", ".join(registry.urls(ORCHESTRATOR))

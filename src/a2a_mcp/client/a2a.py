@@ -152,12 +152,14 @@ class A2AClient:
         *,
         session_pool: HttpPool | None = None,
         settings: A2AClientSettings | None = None,
+        cards: Mapping[str, AgentCard] | None = None,
     ) -> None:
         self.registry = registry
         self.pool = session_pool or get_pool()
         self.settings = settings or A2AClientSettings.from_env(os.environ)
         self._sets: dict[str, ReplicaSet] = {}
-        self._cards: dict[str, AgentCard] = {}
+        # Cards already known (a short-lived client reusing what an earlier one fetched).
+        self._cards: dict[str, AgentCard] = dict(cards or {})
         self._card_locks: dict[str, asyncio.Lock] = {}
         self.health = HealthChecker(
             self.pool,

@@ -37,6 +37,7 @@ from google.protobuf.json_format import MessageToDict
 from google.protobuf.message import Message as ProtoMessage
 
 from a2a_mcp.client.pool import HttpPool
+from a2a_mcp.protocol import to_value
 from a2a_mcp.resilience import ConnectFailed, ConnectionLost, RequestTimedOut, UpstreamStatusError
 
 _T = TypeVar("_T", bound=ProtoMessage)
@@ -111,6 +112,69 @@ def _result(body: Any) -> Any:
     if "result" not in body:
         raise A2AClientError("invalid JSON-RPC response: it has neither 'result' nor 'error'")
     return body["result"]
+
+
+# Where DataParts sit in a StreamResponse's JSON: (JSON key, proto field) steps to a message that
+# has "parts"; a list step ("[]") fans out over a repeated field. Both JSON spellings are accepted.
+_PARTS_PATHS: tuple[tuple[tuple[str, str], ...], ...] = (
+    (("artifactUpdate", "artifact_update"), ("artifact", "artifact")),
+    (("statusUpdate", "status_update"), ("status", "status"), ("message", "message")),
+    (("task", "task"), ("artifacts", "artifacts[]")),
+    (("task", "task"), ("status", "status"), ("message", "message")),
+    (("task", "task"), ("history", "history[]")),
+    (("message", "message"),),
+)
+
+
+def _json_key(node: dict[str, Any], key: str, field: str) -> Any:
+    found = node.get(key)
+    return node.get(field.removesuffix("[]")) if found is None else found
+
+
+def _take_data(result: dict[str, Any]) -> list[tuple[list[tuple[str, int]], int, Any]]:
+    """Pop every DataPart's "data" out of a StreamResponse's JSON; returns where each was."""
+    taken: list[tuple[list[tuple[str, int]], int, Any]] = []
+
+    def visit(node: Any, steps: tuple[tuple[str, str], ...], trail: list[tuple[str, int]]) -> None:
+        if not isinstance(node, dict):
+            return
+        if not steps:
+            parts = node.get("parts")
+            if isinstance(parts, list):
+                for index, part in enumerate(parts):
+                    if isinstance(part, dict) and isinstance(part.get("data"), dict | list):
+                        taken.append((trail, index, part.pop("data")))
+            return
+        (key, field), rest = steps[0], steps[1:]
+        child = _json_key(node, key, field)
+        if field.endswith("[]"):
+            if isinstance(child, list):
+                for index, item in enumerate(child):
+                    visit(item, rest, [*trail, (field[:-2], index)])
+        else:
+            visit(child, rest, [*trail, (field, -1)])
+
+    for path in _PARTS_PATHS:
+        visit(result, path, [])
+    return taken
+
+
+def parse_stream_response(result: Any) -> StreamResponse:
+    """A StreamResponse from its JSON. DataParts are filled with Struct.update instead of
+    json_format.ParseDict (3-4x faster on a package of tens of KB); the rest goes through
+    a2a-sdk's lenient parser as before."""
+    if not isinstance(result, dict):
+        return parse_lenient(result, StreamResponse())
+    taken = _take_data(result)
+    event = parse_lenient(result, StreamResponse())
+    for trail, index, data in taken:
+        node: Any = event
+        for field, position in trail:
+            node = getattr(node, field)
+            if position >= 0:
+                node = node[position]
+        node.parts[index].data.CopyFrom(to_value(data))
+    return event
 
 
 async def _sse_events(response: aiohttp.ClientResponse) -> AsyncIterator[tuple[str, str]]:
@@ -224,7 +288,7 @@ class AiohttpJsonRpcTransport(ClientTransport):
                     body = self._json(data)
                     if name == "error":
                         raise _jsonrpc_error(body.get("error") if isinstance(body, dict) else body)
-                    yield parse_lenient(_result(body), StreamResponse())
+                    yield parse_stream_response(_result(body))
 
     @staticmethod
     def _json(raw: bytes | str) -> Any:

@@ -6,7 +6,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
-from a2a.server.request_handlers import DefaultRequestHandler
 from a2a.server.routes import (
     create_agent_card_routes,
     create_jsonrpc_routes,
@@ -23,6 +22,7 @@ from a2a_mcp.agent import Agent
 from a2a_mcp.cards import agent_card
 from a2a_mcp.observability import REGISTRY, get_logger
 from a2a_mcp.server.executor import SkillExecutor, SkillWrapper
+from a2a_mcp.server.handler import RequestHandler
 from a2a_mcp.server.store import BoundedTaskStore
 
 log = get_logger("a2a_mcp.server")
@@ -35,7 +35,7 @@ class ServerState:
     agent: Agent
     card: AgentCard
     executor: SkillExecutor
-    handler: DefaultRequestHandler
+    handler: RequestHandler
     drain_timeout_s: float
     draining: bool = False
 
@@ -87,7 +87,7 @@ def build_app(
     """Serve `agent` at `public_url`: JSON-RPC at "/", HTTP+JSON routes, 0.3 compatibility on."""
     card = agent_card(agent, public_url)
     executor = SkillExecutor(agent, skill_wrapper)
-    handler = DefaultRequestHandler(
+    handler = RequestHandler(
         agent_executor=executor,
         task_store=BoundedTaskStore(max_finished_tasks),
         agent_card=card,
