@@ -47,13 +47,15 @@ def restore_ints(value: Any) -> Any:
 
 
 def to_value(data: Any) -> Value:
-    """JSON-ready data as a protobuf Value. Struct.update/ListValue.extend fill it in C-backed
-    calls, about 3x faster than json_format.ParseDict (what a2a-sdk's new_data_part uses)."""
+    """JSON-ready data as a protobuf Value. protobuf's Struct.update/ListValue.extend fill it
+    3-4x faster than json_format.ParseDict (what a2a-sdk's new_data_part uses)."""
     value = Value()
     try:
         if isinstance(data, dict):
+            value.struct_value.SetInParent()  # {} stays an empty object, not null
             value.struct_value.update(data)
         elif isinstance(data, list | tuple):
+            value.list_value.SetInParent()
             value.list_value.extend(data)
         else:
             return ParseDict(data, value)

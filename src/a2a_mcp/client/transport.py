@@ -37,7 +37,7 @@ from google.protobuf.json_format import MessageToDict
 from google.protobuf.message import Message as ProtoMessage
 
 from a2a_mcp.client.pool import HttpPool
-from a2a_mcp.protocol import to_value
+from a2a_mcp.protocol import from_value, to_value
 from a2a_mcp.resilience import ConnectFailed, ConnectionLost, RequestTimedOut, UpstreamStatusError
 
 _T = TypeVar("_T", bound=ProtoMessage)
@@ -159,6 +159,24 @@ def _take_data(result: dict[str, Any]) -> list[tuple[list[tuple[str, int]], int,
     return taken
 
 
+def request_to_json(request: ProtoMessage) -> dict[str, Any]:
+    """ProtoJSON of a request; a SendMessageRequest's DataParts are read with from_value (about
+    twice as fast as json_format on a skill input of tens of KB), the rest by json_format."""
+    if not isinstance(request, SendMessageRequest) or not any(
+        part.HasField("data") for part in request.message.parts
+    ):
+        return MessageToDict(request)
+    bare = SendMessageRequest()
+    bare.CopyFrom(request)  # a C-level copy: cheap next to converting the Struct in Python
+    for part in bare.message.parts:
+        part.ClearField("data")
+    body = MessageToDict(bare)
+    for index, part in enumerate(request.message.parts):
+        if part.HasField("data"):
+            body["message"]["parts"][index]["data"] = from_value(part.data)
+    return body
+
+
 def parse_stream_response(result: Any) -> StreamResponse:
     """A StreamResponse from its JSON. DataParts are filled with Struct.update instead of
     json_format.ParseDict (3-4x faster on a package of tens of KB); the rest goes through
@@ -229,7 +247,7 @@ class AiohttpJsonRpcTransport(ClientTransport):
                 "jsonrpc": "2.0",
                 "id": uuid.uuid4().hex,
                 "method": method,
-                "params": MessageToDict(request),
+                "params": request_to_json(request),
             }
         )
 
