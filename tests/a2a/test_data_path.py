@@ -25,7 +25,7 @@ from a2a_test_agents import EchoAgent
 from google.protobuf import struct_pb2
 from google.protobuf.json_format import MessageToDict, ParseDict
 
-from a2a_mcp.client.transport import parse_stream_response, request_to_json
+from a2a_mcp.client.transport import parse_stream_response, plain_data, request_to_json
 from a2a_mcp.protocol import (
     data_part,
     first_data,
@@ -148,3 +148,25 @@ async def test_the_server_still_rejects_a_message_without_its_id(start) -> None:
         ).json()
     assert answer["error"]["code"] == -32602
     assert "message_id" in orjson.dumps(answer["error"]).decode()
+
+
+@pytest.mark.parametrize("doc", DOCS)
+def test_plain_delivery_gives_the_same_json_without_a_struct(doc: Any) -> None:
+    update, task, _ = _events(doc)
+    plain: dict[str, Any] = {}
+    event = parse_stream_response(orjson.loads(orjson.dumps(MessageToDict(update))), plain)
+    parts = event.artifact_update.artifact.parts
+    expected = restore_ints(MessageToDict(to_value(doc)))
+    # Objects and arrays (what skills return) skip the Struct; a bare scalar is parsed as before.
+    taken = isinstance(doc, dict | list)
+    assert parts[0].HasField("data") is not taken and len(plain) == int(taken)
+    assert plain_data(parts, plain) == expected
+    # Task snapshots (and status messages) still carry their Values.
+    whole = parse_stream_response(orjson.loads(orjson.dumps(MessageToDict(task))), plain)
+    assert whole == task and len(plain) == int(taken)
+
+
+@pytest.mark.parametrize("doc", DOCS)
+def test_a_request_sent_from_plain_parts_is_the_same_json(doc: Any) -> None:
+    request = _request(doc)
+    assert request_to_json(request, {0: doc}) == request_to_json(request)

@@ -11,7 +11,7 @@ from typing import Any
 
 import orjson
 import structlog
-from a2a.client import A2AClientError, BaseClient, ClientConfig
+from a2a.client import A2AClientError, BaseClient, ClientCallContext, ClientConfig
 from a2a.client.card_resolver import parse_agent_card
 from a2a.types import (
     AgentCard,
@@ -37,7 +37,14 @@ from a2a_mcp.client.errors import error_from_payload
 from a2a_mcp.client.health import HealthChecker
 from a2a_mcp.client.pool import HttpPool, get_pool
 from a2a_mcp.client.replicas import Replica, ReplicaSet
-from a2a_mcp.client.transport import AiohttpJsonRpcTransport, TransportStatusError, http_errors
+from a2a_mcp.client.transport import (
+    PLAIN_DATA_KEY,
+    PLAIN_REQUEST_KEY,
+    AiohttpJsonRpcTransport,
+    TransportStatusError,
+    http_errors,
+    plain_data,
+)
 from a2a_mcp.errors import (
     AgentError,
     AgentUnavailableError,
@@ -46,7 +53,7 @@ from a2a_mcp.errors import (
     SkillFailedError,
 )
 from a2a_mcp.observability import get_logger
-from a2a_mcp.protocol import first_data, read_error, read_progress, skill_request, texts
+from a2a_mcp.protocol import read_error, read_progress, skill_request, texts
 from a2a_mcp.registry import AgentRegistry
 from a2a_mcp.resilience import (
     ConnectFailed,
@@ -123,6 +130,8 @@ class _Seen:
 
     task_id: str = ""
     artifacts: dict[str, Artifact] = field(default_factory=dict)
+    # Artifact DataParts as plain JSON, left here by our transport (see PLAIN_DATA_KEY).
+    plain: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -335,7 +344,12 @@ class A2AClient:
         request = SendMessageRequest(
             message=message, configuration=SendMessageConfiguration(history_length=0)
         )
-        events = client.send_message(request)
+        # Our transport sends the input from call.payload and hands artifact JSON over as is,
+        # instead of converting both through protobuf Struct once more.
+        context = ClientCallContext(
+            state={PLAIN_DATA_KEY: seen.plain, PLAIN_REQUEST_KEY: {0: call.payload}}
+        )
+        events = client.send_message(request, context=context)
         outcome: _Outcome | None = None
         try:
             async for event in events:
@@ -397,7 +411,7 @@ class A2AClient:
             await self._progress(call, status)
             return None
         if status.state == TaskState.TASK_STATE_COMPLETED:
-            return self._output(call, seen.artifacts, seen.task_id)
+            return self._output(call, seen)
         if status.state in _FAILED:
             return _Outcome(error=error_from_payload(read_error(status.message)))
         if status.state in _STOPPED:
@@ -426,9 +440,10 @@ class A2AClient:
             # A failing progress display must not fail the call it is showing.
             log.warning("on_progress raised", exc_info=True)
 
-    def _output(self, call: _Call, artifacts: dict[str, Artifact], task_id: str) -> _Outcome:
+    def _output(self, call: _Call, seen: _Seen) -> _Outcome:
+        artifacts, task_id = seen.artifacts, seen.task_id
         artifact = artifacts.get(call.skill)
-        data = first_data(artifact.parts) if artifact is not None else None
+        data = plain_data(artifact.parts, seen.plain) if artifact is not None else None
         if not isinstance(data, dict):
             return _Outcome(
                 error=SkillFailedError(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncGenerator, AsyncIterator, Iterator
+from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, NoReturn, TypeVar
 
@@ -23,6 +23,7 @@ from a2a.types import (
     ListTaskPushNotificationConfigsResponse,
     ListTasksRequest,
     ListTasksResponse,
+    Part,
     SendMessageRequest,
     SendMessageResponse,
     StreamResponse,
@@ -37,7 +38,7 @@ from google.protobuf.json_format import MessageToDict
 from google.protobuf.message import Message as ProtoMessage
 
 from a2a_mcp.client.pool import HttpPool
-from a2a_mcp.protocol import from_value, to_value
+from a2a_mcp.protocol import from_value, restore_ints, to_value
 from a2a_mcp.resilience import ConnectFailed, ConnectionLost, RequestTimedOut, UpstreamStatusError
 
 _T = TypeVar("_T", bound=ProtoMessage)
@@ -114,6 +115,13 @@ def _result(body: Any) -> Any:
     return body["result"]
 
 
+# Opt-in for callers that read artifacts as plain JSON (A2AClient): put a dict under this key in
+# ClientCallContext.state and artifact DataParts arrive there instead of as protobuf Values; put
+# {part index: JSON} under PLAIN_REQUEST_KEY and the request's DataParts are sent from it.
+PLAIN_DATA_KEY = "a2a_mcp.plain_data"
+PLAIN_REQUEST_KEY = "a2a_mcp.plain_request"
+PLAIN_TOKEN_KEY = "a2a_mcp_plain"
+
 # Where DataParts sit in a StreamResponse's JSON: (JSON key, proto field) steps to a message that
 # has "parts"; a list step ("[]") fans out over a repeated field. Both JSON spellings are accepted.
 _PARTS_PATHS: tuple[tuple[tuple[str, str], ...], ...] = (
@@ -159,9 +167,10 @@ def _take_data(result: dict[str, Any]) -> list[tuple[list[tuple[str, int]], int,
     return taken
 
 
-def request_to_json(request: ProtoMessage) -> dict[str, Any]:
+def request_to_json(request: ProtoMessage, plain_parts: Mapping[int, Any] | None = None) -> Any:
     """ProtoJSON of a request; a SendMessageRequest's DataParts are read with from_value (about
-    twice as fast as json_format on a skill input of tens of KB), the rest by json_format."""
+    twice as fast as json_format on a skill input of tens of KB), or taken from `plain_parts`
+    (part index -> the same data as plain JSON) when the caller still has them."""
     if not isinstance(request, SendMessageRequest) or not any(
         part.HasField("data") for part in request.message.parts
     ):
@@ -171,16 +180,22 @@ def request_to_json(request: ProtoMessage) -> dict[str, Any]:
     for part in bare.message.parts:
         part.ClearField("data")
     body = MessageToDict(bare)
+    plain = plain_parts or {}
     for index, part in enumerate(request.message.parts):
         if part.HasField("data"):
-            body["message"]["parts"][index]["data"] = from_value(part.data)
+            data = plain[index] if index in plain else from_value(part.data)
+            body["message"]["parts"][index]["data"] = data
     return body
 
 
-def parse_stream_response(result: Any) -> StreamResponse:
+def parse_stream_response(result: Any, plain: dict[str, Any] | None = None) -> StreamResponse:
     """A StreamResponse from its JSON. DataParts are filled with Struct.update instead of
     json_format.ParseDict (3-4x faster on a package of tens of KB); the rest goes through
-    a2a-sdk's lenient parser as before."""
+    a2a-sdk's lenient parser as before.
+
+    With `plain` (opt-in, see PLAIN_DATA_KEY), an artifact's DataPart is not converted at all:
+    its JSON (ints restored) goes into `plain` under a token, and the Part carries only its
+    media type and the token in metadata[PLAIN_TOKEN_KEY]; read it back with plain_data()."""
     if not isinstance(result, dict):
         return parse_lenient(result, StreamResponse())
     taken = _take_data(result)
@@ -191,8 +206,27 @@ def parse_stream_response(result: Any) -> StreamResponse:
             node = getattr(node, field)
             if position >= 0:
                 node = node[position]
-        node.parts[index].data.CopyFrom(to_value(data))
+        part = node.parts[index]
+        if plain is not None and trail and trail[0][0] == "artifact_update":
+            token = uuid.uuid4().hex
+            plain[token] = restore_ints(data)
+            part.metadata[PLAIN_TOKEN_KEY] = token
+        else:
+            part.data.CopyFrom(to_value(data))
     return event
+
+
+def plain_data(parts: Iterable[Part], plain: Mapping[str, Any]) -> Any | None:
+    """The first DataPart's JSON (ints restored), from `plain` where the transport left it
+    there, else read from the part; None when there is none."""
+    for part in parts:
+        if part.HasField("data"):
+            return from_value(part.data)
+        if part.HasField("metadata") and PLAIN_TOKEN_KEY in part.metadata.fields:
+            token = part.metadata.fields[PLAIN_TOKEN_KEY].string_value
+            if token in plain:
+                return plain[token]
+    return None
 
 
 async def _sse_events(response: aiohttp.ClientResponse) -> AsyncIterator[tuple[str, str]]:
@@ -241,13 +275,16 @@ class AiohttpJsonRpcTransport(ClientTransport):
             "Cache-Control": "no-store",
         }
 
-    def _body(self, method: str, request: ProtoMessage) -> bytes:
+    def _body(
+        self, method: str, request: ProtoMessage, context: ClientCallContext | None = None
+    ) -> bytes:
+        plain_parts = context.state.get(PLAIN_REQUEST_KEY) if context is not None else None
         return orjson.dumps(
             {
                 "jsonrpc": "2.0",
                 "id": uuid.uuid4().hex,
                 "method": method,
-                "params": request_to_json(request),
+                "params": request_to_json(request, plain_parts),
             }
         )
 
@@ -275,7 +312,7 @@ class AiohttpJsonRpcTransport(ClientTransport):
         with http_errors(self.url):
             async with self.pool.session.post(
                 self.url,
-                data=self._body(method, request),
+                data=self._body(method, request, context),
                 headers=self._headers_for(self._headers, context),
                 timeout=self.pool.timeout(timeout_s, read_s=timeout_s),
             ) as http:
@@ -288,10 +325,13 @@ class AiohttpJsonRpcTransport(ClientTransport):
         self, method: str, request: ProtoMessage, context: ClientCallContext | None
     ) -> AsyncGenerator[StreamResponse]:
         read_s = context.timeout if context and context.timeout else self.stream_read_timeout_s
+        plain = context.state.get(PLAIN_DATA_KEY) if context is not None else None
+        if not isinstance(plain, dict):
+            plain = None
         with http_errors(self.url):
             async with self.pool.session.post(
                 self.url,
-                data=self._body(method, request),
+                data=self._body(method, request, context),
                 headers=self._headers_for(self._stream_headers, context),
                 # No total limit: a skill may stream for long; silence is what is bounded.
                 timeout=self.pool.timeout(None, read_s=read_s),
@@ -306,7 +346,7 @@ class AiohttpJsonRpcTransport(ClientTransport):
                     body = self._json(data)
                     if name == "error":
                         raise _jsonrpc_error(body.get("error") if isinstance(body, dict) else body)
-                    yield parse_stream_response(_result(body))
+                    yield parse_stream_response(_result(body), plain)
 
     @staticmethod
     def _json(raw: bytes | str) -> Any:
