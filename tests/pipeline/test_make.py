@@ -12,7 +12,9 @@ from video_generator.models import VideoPackage, VideoRequest
 from video_generator.package import read_package
 from video_generator.runtime import build_orchestrator
 
-EXAMPLE = "a 45-second TikTok and Reel about cold brew for busy parents, upbeat, end with 'link in bio'"
+EXAMPLE = (
+    "a 45-second TikTok and Reel about cold brew for busy parents, upbeat, end with 'link in bio'"
+)
 CORPUS = Path(__file__).parents[1] / "data" / "briefs.yaml"
 
 
@@ -68,9 +70,18 @@ def test_cli_make_writes_the_folder_and_validate_accepts_it(tmp_path: Path, caps
     assert main(["make", EXAMPLE, "-o", str(out), "--quiet"]) == 0
     printed = capsys.readouterr().out
     assert f"package: {out}" in printed
-    for name in ("package.json", "script.md", "storyboard.md", "storyboard.html", "timing.json",
-                 "quality.json", "plan.txt", "tiktok/cut.json", "tiktok/captions.srt",
-                 "instagram_reels/captions.vtt"):
+    for name in (
+        "package.json",
+        "script.md",
+        "storyboard.md",
+        "storyboard.html",
+        "timing.json",
+        "quality.json",
+        "plan.txt",
+        "tiktok/cut.json",
+        "tiktok/captions.srt",
+        "instagram_reels/captions.vtt",
+    ):
         assert (out / name).is_file(), name
     assert read_package(out).quality.passed
     assert main(["validate", str(out)]) == 0
@@ -110,3 +121,22 @@ def test_agent_cards_match_the_code() -> None:
     from video_generator.settings import get_settings
 
     assert check_cards(get_settings().agents_dir) == []
+
+
+async def test_every_agent_log_line_of_a_run_names_its_task() -> None:
+    import structlog
+
+    with structlog.testing.capture_logs(
+        processors=[structlog.contextvars.merge_contextvars]
+    ) as logs:
+        brief = "a 20 second youtube short about why cats purr"
+        await build_orchestrator().run("make_video", VideoRequest(brief=brief, no_cache=True))
+    agent_lines = [
+        line
+        for line in logs
+        if line.get("component")
+        in {"script_writer", "scene_designer", "timing_coordinator", "platform_adapter"}
+    ]
+    assert agent_lines
+    task_ids = {line.get("task_id") for line in agent_lines}
+    assert len(task_ids) == 1 and None not in task_ids

@@ -127,7 +127,12 @@ class Orchestrator(Agent):
 
         executor = WorkflowExecutor(run_node, mode=self.mode, max_concurrency=self.max_concurrency)
         started = time.time()
-        run = executor.start(plan, run_input, task_id=task_id)
+        bound = structlog.contextvars.get_contextvars()
+        # Node tasks copy the context they start in, so every agent's log line names the run.
+        with structlog.contextvars.bound_contextvars(
+            task_id=task_id, context_id=bound.get("context_id", task_id)
+        ):
+            run = executor.start(plan, run_input, task_id=task_id)
         finished = 0
         try:
             async for event in run.events():
