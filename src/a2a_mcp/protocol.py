@@ -9,7 +9,7 @@ from typing import Any
 from a2a.helpers import new_text_part
 from a2a.types import Message, Part, Role
 from google.protobuf.json_format import ParseDict
-from google.protobuf.struct_pb2 import ListValue, Struct, Value
+from google.protobuf.struct_pb2 import ListValue, NullValue, Struct, Value
 from pydantic_core import to_jsonable_python
 
 JSON = "application/json"
@@ -47,22 +47,76 @@ def restore_ints(value: Any) -> Any:
 
 
 def to_value(data: Any) -> Value:
-    """JSON-ready data as a protobuf Value. protobuf's Struct.update/ListValue.extend fill it
-    3-4x faster than json_format.ParseDict (what a2a-sdk's new_data_part uses)."""
+    """JSON-ready data as a protobuf Value, about 7x faster than json_format.ParseDict (what
+    a2a-sdk's new_data_part uses) and 1.7x faster than protobuf's Struct.update on a package of
+    tens of KB: one type switch per item, writing straight into the message's maps."""
     value = Value()
     try:
-        if isinstance(data, dict):
-            value.struct_value.SetInParent()  # {} stays an empty object, not null
-            value.struct_value.update(data)
-        elif isinstance(data, list | tuple):
-            value.list_value.SetInParent()
-            value.list_value.extend(data)
-        else:
-            return ParseDict(data, value)
+        _fill_value(value, data)
     except (TypeError, ValueError, AttributeError):
-        # Something Struct refuses (a non-str key...): ParseDict says what it is.
+        # Something a Struct cannot hold (a non-str key...): ParseDict says what it is.
         return ParseDict(data, Value())
     return value
+
+
+def _fill_value(value: Value, item: Any) -> None:
+    kind = type(item)
+    if kind is str:
+        value.string_value = item
+    elif kind is dict:
+        value.struct_value.SetInParent()  # {} stays an empty object, not null
+        _fill_struct(value.struct_value, item)
+    elif kind is list or kind is tuple:
+        value.list_value.SetInParent()
+        _fill_list(value.list_value, item)
+    elif kind is bool:
+        value.bool_value = item
+    elif kind is int or kind is float:
+        value.number_value = item
+    elif item is None:
+        value.null_value = NullValue.NULL_VALUE
+    elif isinstance(item, str):  # subclasses (str enums...): as json_format treats them
+        value.string_value = item
+    elif isinstance(item, bool):
+        value.bool_value = item
+    elif isinstance(item, int | float):
+        value.number_value = item
+    elif isinstance(item, dict):
+        value.struct_value.SetInParent()
+        _fill_struct(value.struct_value, item)
+    elif isinstance(item, list | tuple):
+        value.list_value.SetInParent()
+        _fill_list(value.list_value, item)
+    else:
+        raise TypeError(f"not JSON data: {kind.__name__}")
+
+
+def _fill_struct(struct: Struct, data: dict[str, Any]) -> None:
+    fields = struct.fields
+    for key, item in data.items():
+        kind = type(item)
+        if kind is str:
+            fields[key].string_value = item
+        elif kind is dict:
+            target = fields[key].struct_value
+            target.SetInParent()
+            _fill_struct(target, item)
+        else:
+            _fill_value(fields[key], item)
+
+
+def _fill_list(target: ListValue, data: list[Any] | tuple[Any, ...]) -> None:
+    values = target.values
+    for item in data:
+        kind = type(item)
+        if kind is str:
+            values.add(string_value=item)
+        elif kind is dict:
+            struct = values.add().struct_value
+            struct.SetInParent()
+            _fill_struct(struct, item)
+        else:
+            _fill_value(values.add(), item)
 
 
 def from_value(value: Value) -> Any:

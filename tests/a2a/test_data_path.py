@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from enum import IntEnum, StrEnum
 from typing import Any
 
 import httpx
@@ -170,3 +171,15 @@ def test_plain_delivery_gives_the_same_json_without_a_struct(doc: Any) -> None:
 def test_a_request_sent_from_plain_parts_is_the_same_json(doc: Any) -> None:
     request = _request(doc)
     assert request_to_json(request, {0: doc}) == request_to_json(request)
+
+
+def test_str_and_int_subclasses_are_written_as_json_format_writes_them() -> None:
+    class Mood(StrEnum):
+        UPBEAT = "upbeat"
+
+    class Level(IntEnum):
+        HIGH = 3
+
+    doc = {"mood": Mood.UPBEAT, "level": Level.HIGH, "list": [Mood.UPBEAT, {"x": Level.HIGH}]}
+    assert to_value(doc) == ParseDict(doc, struct_pb2.Value())
+    assert from_value(to_value(doc)) == {"mood": "upbeat", "level": 3, "list": ["upbeat", {"x": 3}]}
