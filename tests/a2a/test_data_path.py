@@ -183,3 +183,23 @@ def test_str_and_int_subclasses_are_written_as_json_format_writes_them() -> None
     doc = {"mood": Mood.UPBEAT, "level": Level.HIGH, "list": [Mood.UPBEAT, {"x": Level.HIGH}]}
     assert to_value(doc) == ParseDict(doc, struct_pb2.Value())
     assert from_value(to_value(doc)) == {"mood": "upbeat", "level": 3, "list": ["upbeat", {"x": 3}]}
+
+
+async def test_send_message_skips_the_sdk_walk_but_keeps_the_check(
+    start, make_client, monkeypatch
+) -> None:
+    import a2a.server.request_handlers.request_handler as sdk_handler
+
+    walks: list[str] = []
+    sdk_check = sdk_handler.validate_proto_required_fields
+
+    def counting(params: Any) -> None:
+        walks.append(type(params).__name__)
+        sdk_check(params)
+
+    monkeypatch.setattr(sdk_handler, "validate_proto_required_fields", counting)
+    server = await start(EchoAgent())
+    client = make_client({"echo": [server.url]})
+    output = await client.call("echo", "echo", {"text": "x" * 1000, "times": 2})
+    assert output["text"] == " ".join(["x" * 1000] * 2) and output["count"] == 2
+    assert "SendMessageRequest" not in walks
