@@ -21,8 +21,14 @@ _STATE = {
     EventKind.NODE_FAILED: "failed",
     EventKind.NODE_SKIPPED: "skipped",
 }
-_STYLE = {"running": "yellow", "retrying": "magenta", "cached": "cyan", "done": "green",
-          "failed": "bold red", "skipped": "dim"}
+_STYLE = {
+    "running": "yellow",
+    "retrying": "magenta",
+    "cached": "cyan",
+    "done": "green",
+    "failed": "bold red",
+    "skipped": "dim",
+}
 
 
 class ProgressView:
@@ -84,7 +90,10 @@ class ProgressView:
             )
             state = row["state"]
             table.add_row(
-                str(row.get("level", "")), node, f"[{_STYLE.get(state, '')}]{state}[/]",
-                seconds, row["message"][:60],
+                str(row.get("level", "")),
+                node,
+                f"[{_STYLE.get(state, '')}]{state}[/]",
+                seconds,
+                row["message"][:60],
             )
         return table
