@@ -24,13 +24,28 @@ from video_generator.models import VideoPackage
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def _free(port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
 @pytest.fixture
 def busy_port() -> Iterator[int]:
-    """A port with a listener on 127.0.0.1."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        sock.listen()
-        yield sock.getsockname()[1]
+    """A port with a listener on 127.0.0.1 whose next four ports are free, so a mesh based on it
+    finds only the orchestrator's port taken (another process may hold a neighbour by chance)."""
+    for _ in range(50):
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+            if all(_free(port + offset) for offset in range(1, 5)):
+                sock.listen()
+                yield port
+                return
+    pytest.fail("found no free block of five ports on 127.0.0.1")
 
 
 def _alive(pid: int) -> bool:

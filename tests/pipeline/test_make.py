@@ -126,11 +126,13 @@ def test_agent_cards_match_the_code() -> None:
 async def test_every_agent_log_line_of_a_run_names_its_task() -> None:
     import structlog
 
-    with structlog.testing.capture_logs(
-        processors=[structlog.contextvars.merge_contextvars]
-    ) as logs:
-        brief = "a 20 second youtube short about why cats purr"
-        await build_orchestrator().run("make_video", VideoRequest(brief=brief, no_cache=True))
+    saved = structlog.get_config()
+    # An earlier CLI test may have set a WARNING filter; agents log their work at INFO.
+    structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(0))
+    try:
+        logs = await _run_and_capture_logs()
+    finally:
+        structlog.configure(**saved)
     agent_lines = [
         line
         for line in logs
@@ -140,3 +142,14 @@ async def test_every_agent_log_line_of_a_run_names_its_task() -> None:
     assert agent_lines
     task_ids = {line.get("task_id") for line in agent_lines}
     assert len(task_ids) == 1 and None not in task_ids
+
+
+async def _run_and_capture_logs() -> list[dict]:
+    import structlog
+
+    with structlog.testing.capture_logs(
+        processors=[structlog.contextvars.merge_contextvars]
+    ) as logs:
+        brief = "a 20 second youtube short about why cats purr"
+        await build_orchestrator().run("make_video", VideoRequest(brief=brief, no_cache=True))
+    return logs
