@@ -11,6 +11,13 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
+def _data_dir(name: str) -> Path:
+    """workflows/ or agents/: the source tree's in a checkout, the copy bundled in a wheel."""
+    source = PROJECT_ROOT / name
+    return source if source.is_dir() else Path(__file__).resolve().parent / "_bundled" / name
+
+
+
 class Settings(BaseSettings):
     """Every tunable of the system in one place; secrets are SecretStr and never logged."""
 
@@ -23,8 +30,8 @@ class Settings(BaseSettings):
     log_level: str = "WARNING"
     log_json: bool = False
     out_dir: Path = Path("out")
-    workflow: Path = PROJECT_ROOT / "workflows" / "video_generation.yaml"
-    agents_dir: Path = PROJECT_ROOT / "agents"
+    workflow: Path = _data_dir("workflows") / "video_generation.yaml"
+    agents_dir: Path = _data_dir("agents")
     schedule_mode: str = Field(default="eager", pattern="^(eager|levels)$")
     max_concurrency: int = 16
     words_per_minute: float = 150.0
