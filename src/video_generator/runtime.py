@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from a2a_mcp.agent import Agent, Progress, no_progress
 from a2a_mcp.client import InProcessClient
 from a2a_mcp.client.base import AgentClient
+from a2a_mcp.client.pool import get_pool
 from video_generator.agents.orchestrator import Orchestrator
 from video_generator.agents.platform_adapter import PlatformAdapter
 from video_generator.agents.scene_designer import SceneDesigner
@@ -31,7 +32,8 @@ _memory_store: UsageStore | None = None  # the store a Redis one replaced, for g
 def build_specialists(settings: Settings | None = None) -> list[Agent]:
     """The four specialist agents, sharing one text engine and one template cache."""
     settings = settings or get_settings()
-    engine = make_engine(settings)
+    # An LLM engine talks over the process's one pooled session, like every other HTTP call.
+    engine = make_engine(settings, session_factory=lambda: get_pool().session)
     templates = get_templates()
     use_template_store(templates, settings)
     return [

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
+import pydantic
 import pytest
 from aiohttp import web
 from structlog.testing import capture_logs
@@ -268,3 +269,22 @@ async def test_script_writer_runs_on_the_llm_engine(fake: FakeOpenAI) -> None:
     assert hook_words <= 7
     assert script.segments[-1].narration.endswith("Link in bio.")
     assert script.total_words == sum(s.word_count for s in script.segments)
+
+
+async def test_the_runtime_engine_talks_over_the_process_pool(fake: FakeOpenAI) -> None:
+    from a2a_mcp.client.pool import close_pool, get_pool
+    from video_generator.runtime import build_specialists
+    from video_generator.settings import Settings
+
+    reply = "First, grind your beans coarse. It only takes minutes."
+    fake.replies = [reply]
+    settings = Settings(engine="llm", llm_base_url=fake.url, llm_model="fake-model")
+    settings.llm_api_key = pydantic.SecretStr(API_KEY)
+    engine = build_specialists(settings)[0].engine
+    try:
+        assert await engine.write(TASK) == reply
+        assert get_pool().stats.created >= 1  # the request went through the shared pool
+    finally:
+        await engine.aclose()
+        await close_pool()
+    assert len(fake.requests) == 1

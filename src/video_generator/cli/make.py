@@ -94,11 +94,14 @@ def cmd_make(args: argparse.Namespace) -> int:
                 return await make_remote(request, on_progress, url=args.remote or None)
             finally:
                 await close_pool()
+        from a2a_mcp.client import close_pool
+
         orchestrator = build_orchestrator(mode=args.mode)
         try:
             return await orchestrator.run("make_video", request, on_progress)
         finally:
             await orchestrator.client.aclose()
+            await close_pool()
 
     with view:
         package = asyncio.run(run())
