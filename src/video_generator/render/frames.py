@@ -9,6 +9,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 from video_generator.models import Shot
+from video_generator.render.timeline import ZOOM
 
 FontT = ImageFont.FreeTypeFont | ImageFont.ImageFont
 
@@ -21,6 +22,9 @@ _FONT_DIRS = (
 )
 _FONT_FILES = {"regular": "DejaVuSans.ttf", "bold": "DejaVuSans-Bold.ttf"}
 
+# A pan or tilt scales the still by ZOOM and slides a frame-sized window across it, so this
+# share of each edge (in still coordinates) is off screen at one end of the move or the other.
+MOTION_EDGE = (ZOOM - 1) / ZOOM
 CONTACT_GAP = 8
 CONTACT_LABEL = 26
 
@@ -124,9 +128,10 @@ def draw_still(shot: Shot, width: int, height: int, path: Path) -> Path:
         fill=(*accent, 110),
     )
 
-    margin = int(width * 0.07)
+    # Text starts past the motion edge plus some air, and below the platforms' top bars.
+    margin = int(width * (MOTION_EDGE + 0.045))
     text_w = width - 2 * margin
-    y = int(height * (0.09 if height > width else 0.08))
+    y = int(height * (MOTION_EDGE + (0.065 if height > width else 0.045)))
     limit = int(height * (0.62 if height > width else 0.70))
 
     badge_font = font("bold", max(10, int(base * 0.040)))

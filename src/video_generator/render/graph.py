@@ -14,9 +14,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
-from video_generator.render.timeline import FPS, Motion, ShotSpan, Timeline
+from video_generator.render.timeline import FPS, ZOOM, Motion, ShotSpan, Timeline
 
-ZOOM = 1.10  # how far a push-in travels, and the overscan a pan moves across
 MAX_SHOTS_PER_PASS = 40  # more shots than this are rendered in chunks, then joined
 SourceKind = Literal["still", "clip"]
 

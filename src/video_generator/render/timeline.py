@@ -17,6 +17,9 @@ from video_generator.render.errors import RenderError
 
 FPS = 30
 DRAFT_SHORT_SIDE = 540
+# How far a push-in travels, and the overscan a pan or tilt slides its window across. The
+# stills keep their text inside what every window position shows (frames.MOTION_EDGE).
+ZOOM = 1.08
 
 
 class Motion(StrEnum):
