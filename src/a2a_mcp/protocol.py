@@ -24,6 +24,9 @@ KIND_KEY = "a2a_mcp_kind"
 KIND_PROGRESS = "progress"  # DataPart {"fraction", "message", "data"}
 KIND_EVENT = "event"  # DataPart is a full a2a_mcp.events.ProgressEvent
 KIND_ERROR = "error"  # DataPart {"code", "message", "details"}
+# Key in a DataPart's metadata: its JSON was written as is, not from a protobuf Struct, so whole
+# numbers are still ints and a receiver need not restore them.
+EXACT_JSON_KEY = "a2a_mcp_exact_json"
 FRACTION_KEY = "fraction"
 MESSAGE_KEY = "message"
 

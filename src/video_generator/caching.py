@@ -23,6 +23,7 @@ from a2a_mcp.agent import Agent, Progress, Skill
 from a2a_mcp.cache import (
     Cache,
     CacheConfigError,
+    CachedAnswer,
     CacheOutcome,
     CacheStats,
     CacheUnavailableError,
@@ -175,7 +176,7 @@ class VideoCache:
         kind = skill.cache_kind
         if kind is None:
             return await skill.handler(input, progress)
-        bypass = bool(call_meta.get("no_cache")) or bool(getattr(input, "no_cache", False))
+        bypass = _bypassed(input, call_meta)
         fresh: list[BaseModel] = []
 
         async def compute() -> dict[str, Any]:
@@ -206,6 +207,31 @@ class VideoCache:
         await _announce_hit(progress, kind, outcome)
         return output
 
+    async def answer_from_cache(
+        self,
+        agent: Agent,
+        skill: Skill,
+        input: BaseModel,
+        progress: Progress,
+        call_meta: dict[str, Any],
+    ) -> CachedAnswer | None:
+        """The stored output, announced as `cached`, or None when there is none (nothing runs;
+        the call then goes through __call__). The A2A server's fast path asks this first."""
+        kind = skill.cache_kind
+        if kind is None or _bypassed(input, call_meta):
+            return None
+        outcome = await self.skills.lookup(
+            self.key_for(agent, skill, input), agent=agent.name, kind=kind
+        )
+        if outcome is None:
+            return None
+        try:
+            output = skill.output_model.model_validate(outcome.value)
+        except ValidationError:
+            return None  # __call__ replaces the stale entry
+        await _announce_hit(progress, kind, outcome)
+        return CachedAnswer(output=output, data=outcome.value)
+
     # -- operating it ----------------------------------------------------------------------
 
     async def stats(self) -> CacheStats:
@@ -224,6 +250,11 @@ class VideoCache:
         await skills.aclose()
         if skills.cache is not self._shared:
             await skills.cache.aclose()
+
+
+def _bypassed(input: BaseModel, call_meta: Mapping[str, Any]) -> bool:
+    """The call asked not to use the cache (request flag or the input's no_cache)."""
+    return bool(call_meta.get("no_cache")) or bool(getattr(input, "no_cache", False))
 
 
 async def _announce_hit(progress: Progress, kind: str, outcome: CacheOutcome) -> None:

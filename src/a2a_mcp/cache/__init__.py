@@ -13,7 +13,7 @@ from a2a_mcp.cache.factory import open_cache
 from a2a_mcp.cache.memory import MemoryCache
 from a2a_mcp.cache.null import NullCache
 from a2a_mcp.cache.redis_backend import RedisCache, redact_url
-from a2a_mcp.cache.skill_cache import CacheOutcome, SkillCache, TtlFor
+from a2a_mcp.cache.skill_cache import CachedAnswer, CacheOutcome, SkillCache, TtlFor
 
 __all__ = [
     "AgentStats",
@@ -22,6 +22,7 @@ __all__ = [
     "CacheOutcome",
     "CacheStats",
     "CacheUnavailableError",
+    "CachedAnswer",
     "DecodeError",
     "LockingCache",
     "MemoryCache",

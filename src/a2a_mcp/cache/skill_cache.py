@@ -48,6 +48,15 @@ class CacheOutcome:
 
 
 @dataclass(frozen=True, slots=True)
+class CachedAnswer:
+    """A skill's output served from the cache: the model, and its JSON as stored (ready to send
+    without dumping the model again)."""
+
+    output: Any  # the skill's output model
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
 class _Result:
     outcome: CacheOutcome
     compute_s: float  # how long the value took to compute, wherever that happened
@@ -167,6 +176,15 @@ class SkillCache:
             if self._flights.get(key) is flight:
                 del self._flights[key]
         return result.outcome
+
+    async def lookup(self, key: str, *, agent: str, kind: str) -> CacheOutcome | None:
+        """The stored value for key, counted as a hit; None otherwise, with nothing counted or
+        computed (the caller then goes through get_or_compute). An identical call running in
+        this process is a None too: get_or_compute joins it."""
+        if key in self._flights:
+            return None
+        stored = await self._read(key, agent, kind)
+        return stored.outcome if isinstance(stored, _Result) else None
 
     async def _lead(
         self,

@@ -169,6 +169,7 @@ class A2AClient:
         self._sets: dict[str, ReplicaSet] = {}
         # Cards already known (a short-lived client reusing what an earlier one fetched).
         self._cards: dict[str, AgentCard] = dict(cards or {})
+        self._cache_kinds: dict[str, tuple[AgentCard, frozenset[str]]] = {}
         self._card_locks: dict[str, asyncio.Lock] = {}
         self.health = HealthChecker(
             self.pool,
@@ -282,8 +283,9 @@ class A2AClient:
 
     async def _client(self, call: _Call, replica: Replica) -> BaseClient:
         card = await self.card(call.agent, replica)
-        meta = skill_meta(card).get(call.skill, {})
-        call.idempotent = not call.options.no_cache and bool(meta.get("cache_kind"))
+        call.idempotent = not call.options.no_cache and call.skill in self._cached_skills(
+            call.agent, card
+        )
         if replica.client is None:
             transport = AiohttpJsonRpcTransport(
                 self.pool,
@@ -294,6 +296,16 @@ class A2AClient:
             )
             replica.client = BaseClient(card, ClientConfig(streaming=True), transport, [])
         return replica.client
+
+    def _cached_skills(self, agent: str, card: AgentCard) -> frozenset[str]:
+        """The agent's skills behind a cache (safe to retry), read from its card once: the
+        card's skill extension holds every schema, too slow to convert on every call."""
+        known = self._cache_kinds.get(agent)
+        if known is None or known[0] is not card:
+            meta = skill_meta(card)
+            skills = frozenset(name for name in meta if meta[name].get("cache_kind"))
+            known = self._cache_kinds[agent] = (card, skills)
+        return known[1]
 
     async def card(self, agent: str, replica: Replica | None = None) -> AgentCard:
         """The agent's card, fetched once from a replica and kept."""

@@ -38,7 +38,7 @@ from google.protobuf.json_format import MessageToDict
 from google.protobuf.message import Message as ProtoMessage
 
 from a2a_mcp.client.pool import HttpPool
-from a2a_mcp.protocol import from_value, restore_ints, to_value
+from a2a_mcp.protocol import EXACT_JSON_KEY, from_value, restore_ints, to_value
 from a2a_mcp.resilience import ConnectFailed, ConnectionLost, RequestTimedOut, UpstreamStatusError
 
 _T = TypeVar("_T", bound=ProtoMessage)
@@ -139,9 +139,13 @@ def _json_key(node: dict[str, Any], key: str, field: str) -> Any:
     return node.get(field.removesuffix("[]")) if found is None else found
 
 
-def _take_data(result: dict[str, Any]) -> list[tuple[list[tuple[str, int]], int, Any]]:
-    """Pop every DataPart's "data" out of a StreamResponse's JSON; returns where each was."""
-    taken: list[tuple[list[tuple[str, int]], int, Any]] = []
+_Taken = tuple[list[tuple[str, int]], int, Any, bool]
+
+
+def _take_data(result: dict[str, Any]) -> list[_Taken]:
+    """Pop every DataPart's "data" out of a StreamResponse's JSON; returns where each was, and
+    whether the sender marked its numbers exact (EXACT_JSON_KEY)."""
+    taken: list[_Taken] = []
 
     def visit(node: Any, steps: tuple[tuple[str, str], ...], trail: list[tuple[str, int]]) -> None:
         if not isinstance(node, dict):
@@ -151,7 +155,9 @@ def _take_data(result: dict[str, Any]) -> list[tuple[list[tuple[str, int]], int,
             if isinstance(parts, list):
                 for index, part in enumerate(parts):
                     if isinstance(part, dict) and isinstance(part.get("data"), dict | list):
-                        taken.append((trail, index, part.pop("data")))
+                        meta = part.get("metadata")
+                        exact = isinstance(meta, dict) and meta.get(EXACT_JSON_KEY) is True
+                        taken.append((trail, index, part.pop("data"), exact))
             return
         (key, field), rest = steps[0], steps[1:]
         child = _json_key(node, key, field)
@@ -200,7 +206,7 @@ def parse_stream_response(result: Any, plain: dict[str, Any] | None = None) -> S
         return parse_lenient(result, StreamResponse())
     taken = _take_data(result)
     event = parse_lenient(result, StreamResponse())
-    for trail, index, data in taken:
+    for trail, index, data, exact in taken:
         node: Any = event
         for field, position in trail:
             node = getattr(node, field)
@@ -209,7 +215,7 @@ def parse_stream_response(result: Any, plain: dict[str, Any] | None = None) -> S
         part = node.parts[index]
         if plain is not None and trail and trail[0][0] == "artifact_update":
             token = uuid.uuid4().hex
-            plain[token] = restore_ints(data)
+            plain[token] = data if exact else restore_ints(data)
             part.metadata[PLAIN_TOKEN_KEY] = token
         else:
             part.data.CopyFrom(to_value(data))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import cast
 
 from a2a.server.routes import (
     create_agent_card_routes,
@@ -22,6 +23,7 @@ from a2a_mcp.agent import Agent
 from a2a_mcp.cards import agent_card
 from a2a_mcp.observability import REGISTRY, get_logger
 from a2a_mcp.server.executor import SkillExecutor, SkillWrapper
+from a2a_mcp.server.fast_path import CachedAnswerRoute, CachedAnswers
 from a2a_mcp.server.handler import RequestHandler
 from a2a_mcp.server.store import BoundedTaskStore
 
@@ -76,6 +78,30 @@ def _health_routes(state: ServerState) -> list[BaseRoute]:
     ]
 
 
+def _jsonrpc_routes(
+    agent: Agent,
+    handler: RequestHandler,
+    store: BoundedTaskStore,
+    skill_wrapper: SkillWrapper | None,
+    grace: float,
+) -> list[BaseRoute]:
+    """a2a-sdk's JSON-RPC route at "/", behind the cached-answer fast path when the skill
+    wrapper can answer from a cache."""
+    routes = create_jsonrpc_routes(
+        handler, "/", enable_v0_3_compat=True, shutdown_grace_period=grace
+    )
+    if not callable(getattr(skill_wrapper, "answer_from_cache", None)):
+        return list(routes)
+    answers = cast(CachedAnswers, skill_wrapper)
+    wrapped: list[BaseRoute] = []
+    for route in routes:
+        if isinstance(route, Route) and route.path == "/":
+            fast = CachedAnswerRoute(agent, answers, store, route.endpoint)
+            route = Route("/", fast.handle, methods=sorted(route.methods or {"POST"}))
+        wrapped.append(route)
+    return wrapped
+
+
 def build_app(
     agent: Agent,
     *,
@@ -87,11 +113,8 @@ def build_app(
     """Serve `agent` at `public_url`: JSON-RPC at "/", HTTP+JSON routes, 0.3 compatibility on."""
     card = agent_card(agent, public_url)
     executor = SkillExecutor(agent, skill_wrapper)
-    handler = RequestHandler(
-        agent_executor=executor,
-        task_store=BoundedTaskStore(max_finished_tasks),
-        agent_card=card,
-    )
+    store = BoundedTaskStore(max_finished_tasks)
+    handler = RequestHandler(agent_executor=executor, task_store=store, agent_card=card)
     state = ServerState(agent, card, executor, handler, drain_timeout_s)
     # Streams may finish during the drain instead of being cut when shutdown starts.
     grace = drain_timeout_s
@@ -99,7 +122,7 @@ def build_app(
         # Fixed paths first: the REST routes mount "/{tenant}", which would shadow them.
         *create_agent_card_routes(card),
         *_health_routes(state),
-        *create_jsonrpc_routes(handler, "/", enable_v0_3_compat=True, shutdown_grace_period=grace),
+        *_jsonrpc_routes(agent, handler, store, skill_wrapper, grace),
         *create_rest_routes(handler, enable_v0_3_compat=True, shutdown_grace_period=grace),
     ]
 

@@ -25,3 +25,9 @@ RUNNING = Gauge(
     ["agent"],
     registry=REGISTRY,
 )
+CACHED_ANSWERS = Counter(
+    "a2a_server_cached_answers",
+    "Skill calls answered from the cache by the fast path, without a2a-sdk's task machinery.",
+    ["agent", "skill"],
+    registry=REGISTRY,
+)

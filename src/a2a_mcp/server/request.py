@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,11 +45,10 @@ def _choose_skill(agent: Agent, metadata: dict[str, Any]) -> Skill:
         raise UnknownSkillError(exc.message, details={"skill": skill_id}) from None
 
 
-def _payload(skill: Skill, message: Message) -> Any:
-    data = first_data(message.parts)
+def _payload(skill: Skill, data: Any | None, text_parts: list[str]) -> Any:
     if data is not None:
         return data
-    text = "\n".join(texts(message.parts)).strip()
+    text = "\n".join(text_parts).strip()
     field_name = text_input_field(skill.input_model)
     if text and field_name:
         return {field_name: text}
@@ -63,12 +63,33 @@ def _payload(skill: Skill, message: Message) -> Any:
     )
 
 
+def _read(
+    agent: Agent, metadata: dict[str, Any], data: Any | None, text_parts: list[str]
+) -> SkillCall:
+    skill = _choose_skill(agent, metadata)
+    model_input = agent.parse_input(skill.id, _payload(skill, data, text_parts))
+    call_meta = {"no_cache": bool(metadata.get(NO_CACHE_KEY, False))}
+    return SkillCall(skill=skill, input=model_input, call_meta=call_meta)
+
+
 def read_call(agent: Agent, message: Message | None) -> SkillCall:
     """Validate a request; raises InvalidInputError or UnknownSkillError naming the field."""
     if message is None:
         raise InvalidInputError("the request carries no message")
-    metadata = metadata_of(message)
-    skill = _choose_skill(agent, metadata)
-    model_input = agent.parse_input(skill.id, _payload(skill, message))
-    call_meta = {"no_cache": bool(metadata.get(NO_CACHE_KEY, False))}
-    return SkillCall(skill=skill, input=model_input, call_meta=call_meta)
+    return _read(agent, metadata_of(message), first_data(message.parts), texts(message.parts))
+
+
+def read_call_json(agent: Agent, message: Mapping[str, Any]) -> SkillCall:
+    """read_call on the message as it arrived in JSON (A2A 1.0 field names), for callers that
+    have not built the protobuf Message; the same errors."""
+    metadata = message.get("metadata") or {}
+    parts = message.get("parts") or []
+    if not isinstance(metadata, dict) or not isinstance(parts, list):
+        raise InvalidInputError("message.metadata must be an object and message.parts a list")
+    data = next((part["data"] for part in parts if isinstance(part, dict) and "data" in part), None)
+    text_parts = [
+        part["text"]
+        for part in parts
+        if isinstance(part, dict) and isinstance(part.get("text"), str)
+    ]
+    return _read(agent, metadata, data, text_parts)

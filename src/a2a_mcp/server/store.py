@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 
 from a2a.server.context import ServerCallContext
 from a2a.server.tasks import InMemoryTaskStore, TaskStore
@@ -24,21 +25,46 @@ class BoundedTaskStore(TaskStore):
         self._inner = InMemoryTaskStore()
         self._max_finished = max_finished
         self._finished: OrderedDict[str, ServerCallContext] = OrderedDict()
+        # Finished tasks not built yet: most are never asked for, so they cost nothing.
+        self._later: dict[str, Callable[[], Task]] = {}
 
     async def save(self, task: Task, context: ServerCallContext) -> None:
+        self._later.pop(task.id, None)
         await self._inner.save(task, context)
-        if task.status.state in _FINISHED and task.id not in self._finished:
-            self._finished[task.id] = context
-            while len(self._finished) > self._max_finished:
-                old_id, old_context = self._finished.popitem(last=False)
+        if task.status.state in _FINISHED:
+            await self._finish(task.id, context)
+
+    async def save_later(
+        self, task_id: str, context: ServerCallContext, build: Callable[[], Task]
+    ) -> None:
+        """Record a finished task that build() makes on first use (get, list)."""
+        self._later[task_id] = build
+        await self._finish(task_id, context)
+
+    async def _finish(self, task_id: str, context: ServerCallContext) -> None:
+        if task_id in self._finished:
+            return
+        self._finished[task_id] = context
+        while len(self._finished) > self._max_finished:
+            old_id, old_context = self._finished.popitem(last=False)
+            if self._later.pop(old_id, None) is None:
                 await self._inner.delete(old_id, old_context)
 
+    async def _build(self, task_id: str) -> None:
+        build = self._later.pop(task_id, None)
+        if build is not None:
+            await self._inner.save(build(), self._finished[task_id])
+
     async def get(self, task_id: str, context: ServerCallContext) -> Task | None:
+        await self._build(task_id)
         return await self._inner.get(task_id, context)
 
     async def list(self, params: ListTasksRequest, context: ServerCallContext) -> ListTasksResponse:
+        for task_id in list(self._later):
+            await self._build(task_id)
         return await self._inner.list(params, context)
 
     async def delete(self, task_id: str, context: ServerCallContext) -> None:
+        self._later.pop(task_id, None)
         self._finished.pop(task_id, None)
         await self._inner.delete(task_id, context)
