@@ -17,7 +17,6 @@ def _data_dir(name: str) -> Path:
     return source if source.is_dir() else Path(__file__).resolve().parent / "_bundled" / name
 
 
-
 class Settings(BaseSettings):
     """Every tunable of the system in one place; secrets are SecretStr and never logged."""
 
