@@ -43,7 +43,14 @@ from a2a_mcp.agent import Agent, Progress, Skill
 from a2a_mcp.cache import CachedAnswer
 from a2a_mcp.errors import AgentError
 from a2a_mcp.observability import get_logger
-from a2a_mcp.protocol import EXACT_JSON_KEY, JSON, data_part, progress_parts, text_part
+from a2a_mcp.protocol import (
+    EXACT_JSON_KEY,
+    JSON,
+    NO_CACHE_KEY,
+    data_part,
+    progress_parts,
+    text_part,
+)
 from a2a_mcp.server import metrics
 from a2a_mcp.server.request import SkillCall, read_call_json
 from a2a_mcp.server.store import BoundedTaskStore
@@ -105,6 +112,9 @@ def _new_task_request(body: Any) -> dict[str, Any] | None:
         return None
     if message.get("role") != "ROLE_USER" or not message.get("messageId"):
         return None
+    metadata = message.get("metadata")
+    if isinstance(metadata, dict) and metadata.get(NO_CACHE_KEY):
+        return None  # asked not to use the cache: no need to read the input here
     return message
 
 
