@@ -11,6 +11,7 @@ import contextlib
 import hashlib
 import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Mapping
 from functools import cache
 from typing import Any
@@ -45,6 +46,8 @@ PACKAGE_KIND = "package"
 SHORT_FORM_PLATFORMS = frozenset({"tiktok", "instagram_reels"})
 # Input fields that steer a call but do not change its output: never part of a key.
 CALL_SWITCHES = frozenset({"no_cache"})
+# Entries whose text artifacts answer_from_cache keeps (a few KB each, beside the entry's bytes).
+TEXTS_KEPT = 64
 
 
 class CacheSettingsError(InvalidInputError):
@@ -123,6 +126,7 @@ class VideoCache:
         self._shared: Cache | None = first if getattr(first, "in_process", False) else None
         self._unused: Cache | None = None if self._shared is not None else first
         self._skills: LoopLocal[SkillCache] = LoopLocal(self._new_skill_cache)
+        self._texts: OrderedDict[bytes, dict[str, str]] = OrderedDict()
 
     def _new_skill_cache(self) -> SkillCache:
         if self._shared is not None:
@@ -225,12 +229,32 @@ class VideoCache:
         )
         if outcome is None:
             return None
+        texts = self._texts_of(skill, outcome)
+        if texts is None:
+            return None  # __call__ replaces the stale entry
+        await _announce_hit(progress, kind, outcome)
+        return CachedAnswer(data=outcome.value, text_artifacts=texts)
+
+    def _texts_of(self, skill: Skill, outcome: CacheOutcome) -> dict[str, str] | None:
+        """The output's text artifacts; None when the entry no longer validates. Validating a
+        whole package is the largest part of answering it from the cache, so the texts are kept
+        per stored entry (its exact bytes): an entry is validated once, not on every hit."""
+        key = outcome.stored
+        known = self._texts.get(key) if key else None
+        if known is not None:
+            self._texts.move_to_end(key)
+            return known
         try:
             output = skill.output_model.model_validate(outcome.value)
         except ValidationError:
-            return None  # __call__ replaces the stale entry
-        await _announce_hit(progress, kind, outcome)
-        return CachedAnswer(output=output, data=outcome.value)
+            return None
+        extra = getattr(output, "a2a_text_artifacts", None)
+        texts: dict[str, str] = extra() if callable(extra) else {}
+        if key:
+            self._texts[key] = texts
+            while len(self._texts) > TEXTS_KEPT:
+                self._texts.popitem(last=False)
+        return texts
 
     # -- operating it ----------------------------------------------------------------------
 

@@ -45,15 +45,16 @@ class CacheOutcome:
     hit: bool  # the value came from a stored entry
     shared: bool  # this caller waited on an identical call instead of computing
     seconds_saved: float  # compute time this caller did not spend (0.0 when it computed)
+    stored: bytes = b""  # the entry as read from the backend (empty when computed)
 
 
 @dataclass(frozen=True, slots=True)
 class CachedAnswer:
-    """A skill's output served from the cache: the model, and its JSON as stored (ready to send
-    without dumping the model again)."""
+    """A skill's output served from the cache, ready to send: its JSON as stored, and the text
+    artifacts that go with it (name -> text; see the server's `a2a_text_artifacts` hook)."""
 
-    output: Any  # the skill's output model
     data: dict[str, Any]
+    text_artifacts: dict[str, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,7 +283,9 @@ class SkillCache:
             self._count(agent, kind, "shared", seconds_saved=compute_s)
         else:
             self._count(agent, kind, "hits", seconds_saved=compute_s, bytes_served=len(raw))
-        outcome = CacheOutcome(value, hit=not as_shared, shared=as_shared, seconds_saved=compute_s)
+        outcome = CacheOutcome(
+            value, hit=not as_shared, shared=as_shared, seconds_saved=compute_s, stored=raw
+        )
         return _Result(outcome, compute_s)
 
     async def _compute(

@@ -158,12 +158,10 @@ class _Answer:
         # The stored JSON goes out as is: ints stay ints, so the receiver may skip restoring them.
         shell.parts[0].metadata.update({EXACT_JSON_KEY: True})
         found: list[tuple[Artifact, Any]] = [(shell, answer.data)]
-        extra = getattr(answer.output, "a2a_text_artifacts", None)
-        if callable(extra):
-            for name, text in extra().items():
-                artifact = Artifact(artifact_id=str(uuid.uuid4()), name=name)
-                artifact.parts.append(text_part(text))
-                found.append((artifact, None))
+        for name, text in answer.text_artifacts.items():
+            artifact = Artifact(artifact_id=str(uuid.uuid4()), name=name)
+            artifact.parts.append(text_part(text))
+            found.append((artifact, None))
         return found
 
     def stream(self, request_id: str | int, answer: CachedAnswer) -> tuple[bytes, Task]:
