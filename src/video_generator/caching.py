@@ -173,7 +173,10 @@ class VideoCache:
         call_meta: dict[str, Any],
     ) -> BaseModel:
         kind = skill.cache_kind
-        if kind is None:
+        may_cache = getattr(input, "may_cache", None)
+        # An input may say its result is not for the cache (e.g. a package with rendered
+        # files): then the call neither answers from it nor writes to it.
+        if kind is None or (callable(may_cache) and not may_cache()):
             return await skill.handler(input, progress)
         bypass = bool(call_meta.get("no_cache")) or bool(getattr(input, "no_cache", False))
         fresh: list[BaseModel] = []
