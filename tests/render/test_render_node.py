@@ -14,11 +14,14 @@ import aiohttp
 import orjson
 import pytest
 
+from a2a_mcp.client import A2AClient, HttpPool
 from a2a_mcp.errors import InvalidInputError
+from a2a_mcp.registry import AgentRegistry
 from a2a_mcp.serve import AgentServer
 from video_generator.caching import VideoCache, ttl_policy
 from video_generator.cli import main
 from video_generator.models import RenderRequest, VideoPackage, VideoRequest
+from video_generator.render import RenderError
 from video_generator.render.probe import probe
 from video_generator.runtime import build_orchestrator, engine_info
 from video_generator.settings import get_settings
@@ -135,6 +138,23 @@ async def test_bad_render_options_are_refused_before_any_work(renders: Path) -> 
     await orchestrator.client.aclose()
 
 
+async def test_a_render_error_fails_the_run_with_its_own_code(
+    renders: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import video_generator.render as render
+
+    async def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RenderError("ffmpeg said no", platform="tiktok", step="encode video")
+
+    monkeypatch.setattr(render, "render_package", broken)
+    orchestrator = build_orchestrator(cache=fresh_cache())
+    with pytest.raises(RenderError) as caught:
+        await orchestrator.run("make_video", VideoRequest(brief=BRIEF, render=RenderRequest()))
+    assert caught.value.code == "render_failed"
+    assert "tiktok: encode video" in str(caught.value)
+    await orchestrator.client.aclose()
+
+
 def test_workspace_keeps_the_most_recent_task_folders(tmp_path: Path) -> None:
     from video_generator.render.node import RenderWorkspace
 
@@ -194,6 +214,18 @@ async def test_served_orchestrator_sends_files_the_cli_downloads(
             async with http.get(f"{base}/{task}/tiktok/preview.mp4") as resp:
                 assert resp.status == 404
                 assert "pruned" in (await resp.json())["message"]
+
+        # Over A2A, a budget below the estimate is an invalid input naming the field.
+        request = VideoRequest(brief=BRIEF, render=RenderRequest(model="veo-3", budget_usd=0.05))
+        pool = HttpPool(name="render-node-tests")
+        client = A2AClient(AgentRegistry({"orchestrator": [server.url]}), session_pool=pool)
+        try:
+            with pytest.raises(InvalidInputError) as caught:
+                await client.call_with_files("orchestrator", "make_video", request)
+        finally:
+            await client.aclose()
+            await pool.aclose()
+        assert caught.value.details["field"] == "render.budget_usd"
     await orchestrator.client.aclose()
 
 
