@@ -113,6 +113,13 @@ def cmd_make(args: argparse.Namespace) -> int:
                     out_dir = target(package)
                     _write(package, out_dir)
                     await download_files(files, out_dir)
+                    missing = [n for n in package.render.files() if not (out_dir / n).is_file()]
+                    if missing:
+                        print(
+                            f"warning: the orchestrator sent no file for {', '.join(missing)} "
+                            "(does it serve /files? see docs/render.md)",
+                            file=sys.stderr,
+                        )
                 return package
             finally:
                 await close_pool()
