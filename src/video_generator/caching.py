@@ -178,7 +178,7 @@ class VideoCache:
         call_meta: dict[str, Any],
     ) -> BaseModel:
         kind = skill.cache_kind
-        if kind is None:
+        if kind is None or not _may_cache(input):
             return await skill.handler(input, progress)
         bypass = _bypassed(input, call_meta)
         fresh: list[BaseModel] = []
@@ -222,7 +222,7 @@ class VideoCache:
         """The stored output, announced as `cached`, or None when there is none (nothing runs;
         the call then goes through __call__). The A2A server's fast path asks this first."""
         kind = skill.cache_kind
-        if kind is None or _bypassed(input, call_meta):
+        if kind is None or not _may_cache(input) or _bypassed(input, call_meta):
             return None
         outcome = await self.skills.lookup(
             self.key_for(agent, skill, input), agent=agent.name, kind=kind
@@ -274,6 +274,13 @@ class VideoCache:
         await skills.aclose()
         if skills.cache is not self._shared:
             await skills.cache.aclose()
+
+
+def _may_cache(input: BaseModel) -> bool:
+    """False when the input says its result is not for the cache (e.g. a package with rendered
+    files): then the call neither answers from the cache nor writes to it."""
+    may_cache = getattr(input, "may_cache", None)
+    return not callable(may_cache) or bool(may_cache())
 
 
 def _bypassed(input: BaseModel, call_meta: Mapping[str, Any]) -> bool:

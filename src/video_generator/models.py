@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
 
 class Model(BaseModel):
@@ -339,6 +340,63 @@ class RunPlan(Model):
     makespan_ms: float
 
 
+class RenderedPlatform(Model):
+    """One platform's preview as probed; files are relative to the package folder."""
+
+    platform: str
+    seconds: float = Field(ge=0, description="Wall time this platform's preview took.")
+    duration_s: float = Field(ge=0)
+    width: int = Field(gt=0)
+    height: int = Field(gt=0)
+    fps: float = Field(gt=0)
+    voice: bool = Field(description="True with an espeak-ng voice-over, False when silent.")
+    warnings: list[str] = Field(default_factory=list)
+    preview: str = Field(description='e.g. "tiktok/preview.mp4"')
+    contact: str = Field(description='e.g. "tiktok/contact.png"')
+    final: str | None = Field(default=None, description='With a model: "tiktok/final.mp4".')
+
+
+class RenderedClips(Model):
+    """The fal.ai run behind the final videos: model, estimated and actual cost, clips."""
+
+    model_id: str
+    estimated_usd: float = Field(ge=0)
+    actual_usd: float = Field(ge=0)
+    made: int = Field(ge=0, description="Clips asked of fal in this run.")
+    reused: int = Field(ge=0, description="Clips found from an earlier run (not paid again).")
+
+
+class RenderSummary(Model):
+    """What the render node made, recorded in package.json (paths relative to the package)."""
+
+    full_res: bool
+    platforms: list[RenderedPlatform]
+    seconds: float = Field(ge=0, description="Wall time of the whole render.")
+    clips: RenderedClips | None = None
+    reports: list[str] = Field(
+        default_factory=list, description='Reports beside the videos, e.g. "render.json".'
+    )
+    # Where the files are while the producer keeps them (its render work folder); never
+    # serialised, so package.json stays the same from one run to the next.
+    _folder: Path | None = PrivateAttr(default=None)
+
+    @property
+    def folder(self) -> Path | None:
+        return self._folder
+
+    def at(self, folder: Path | None) -> RenderSummary:
+        """This summary, knowing the folder its files are in (returns self)."""
+        self._folder = folder
+        return self
+
+    def files(self) -> list[str]:
+        """Every file the render made, relative to the package folder."""
+        out: list[str] = []
+        for item in self.platforms:
+            out += [item.preview, item.contact] + ([item.final] if item.final else [])
+        return out + self.reports
+
+
 class VideoPackage(Model):
     version: str = "1"
     brief: Brief
@@ -350,6 +408,9 @@ class VideoPackage(Model):
     plan: RunPlan | None = None
     engine: dict[str, Any] = Field(
         default_factory=dict, description="Engine id/version and template library version."
+    )
+    render: RenderSummary | None = Field(
+        default=None, description="The rendered videos, when the request asked for them."
     )
 
     def cut(self, platform: str) -> PlatformCut:
@@ -364,6 +425,12 @@ class VideoPackage(Model):
         from video_generator.package import to_srt
 
         return {f"captions-{cut.platform}.srt": to_srt(cut.captions) for cut in self.cuts}
+
+    def a2a_file_artifacts(self) -> dict[str, Path]:
+        """The rendered files by name ("tiktok/preview.mp4"), published over A2A as URLs."""
+        if self.render is None or self.render.folder is None:
+            return {}
+        return {name: self.render.folder / name for name in self.render.files()}
 
 
 # ---------------------------------------------------------------- skill inputs
@@ -399,8 +466,51 @@ class CutRequest(Model):
     timing: TimingPlan
 
 
+class RenderRequest(Model):
+    """How to render the package's videos: the offline preview, and AI clips with a model."""
+
+    full_res: bool = Field(
+        default=False, description="The platform's full resolution (default: a 540 px draft)."
+    )
+    model: str | None = Field(
+        default=None,
+        description="A fal.ai model id (e.g. kling-2.1-standard): also make final.mp4 from AI "
+        "clips. Needs FAL_KEY where the orchestrator runs.",
+    )
+    budget_usd: float | None = Field(
+        default=None, ge=0, description="Refuse the run when the clips' estimate is over this."
+    )
+    platforms: list[str] | None = Field(
+        default=None,
+        min_length=1,
+        description="Render only these of the brief's platforms (default: every cut).",
+    )
+
+    @field_validator("model")
+    @classmethod
+    def _known_model(cls, value: str | None) -> str | None:
+        if value is not None:
+            # Imported here: the renderer's package imports these models.
+            from video_generator.render.fal.errors import FalError
+            from video_generator.render.fal.models import get_model
+
+            try:
+                get_model(value)
+            except FalError as exc:  # as a ValueError, it names the field like any bad input
+                raise ValueError(str(exc)) from None
+        return value
+
+
 class VideoRequest(Model):
     """orchestrator.make_video input: the brief as the user wrote it, plus run switches."""
 
     brief: str = Field(min_length=1, description="The brief in plain words (<= 4,000 characters).")
     no_cache: bool = Field(default=False, description="Bypass every cache for this run.")
+    render: RenderRequest | None = Field(
+        default=None,
+        description="Also render the videos (preview.mp4 per platform, final.mp4 with a model).",
+    )
+
+    def may_cache(self) -> bool:
+        """A whole package may be cached unless it carries rendered files (they are not)."""
+        return self.render is None

@@ -2,19 +2,33 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
+from pathlib import Path, PurePosixPath
 from typing import Any
 
+import aiohttp
 from a2a.types import AgentCard
 from pydantic import ValidationError
 
 from a2a_mcp.agent import Progress
-from a2a_mcp.client import A2AClient, A2AClientSettings, CallOptions, HttpPool
+from a2a_mcp.client import (
+    A2AClient,
+    A2AClientSettings,
+    CallOptions,
+    FileArtifact,
+    HttpPool,
+    get_pool,
+)
 from a2a_mcp.errors import AgentUnavailableError, SkillFailedError, describe_validation_error
 from a2a_mcp.registry import AgentRegistry, env_key
 from video_generator.models import VideoPackage, VideoRequest
 
 ORCHESTRATOR = "orchestrator"
 SKILL = "make_video"
+RENDER_CALL_S = 4 * 3600.0  # a whole render, clips included, on the orchestrator
+DOWNLOAD_S = 600.0  # one rendered file
+READ_S = 60.0  # silence on a download's socket
 
 # The orchestrator's card per address list, resolved once per process: fetching it again for
 # every brief doubled the cost of a warm (cached) brief. Dropped when the orchestrator is gone.
@@ -41,6 +55,26 @@ async def make_remote(
 ) -> VideoPackage:
     """Run make_video on the orchestrator at `url` (default: from the registry); progress events
     arrive through on_progress exactly as in-process. Remote errors keep their code."""
+    package, _ = await make_remote_with_files(
+        request, on_progress, url=url, pool=pool, settings=settings, options=options
+    )
+    return package
+
+
+async def make_remote_with_files(
+    request: VideoRequest,
+    on_progress: Progress | None = None,
+    *,
+    url: str | None = None,
+    pool: HttpPool | None = None,
+    settings: A2AClientSettings | None = None,
+    options: CallOptions | None = None,
+) -> tuple[VideoPackage, list[FileArtifact]]:
+    """make_remote, and the files the orchestrator published (the rendered videos) as URLs."""
+    if request.render is not None and (options is None or options.timeout_s is None):
+        # A render takes as long as it takes on the orchestrator (its node has its own
+        # timeout); the call's default deadline is sized for packages without videos.
+        options = (options or CallOptions()).model_copy(update={"timeout_s": RENDER_CALL_S})
     registry = orchestrator_registry(url)
     where_key = tuple(registry.urls(ORCHESTRATOR))
     known = _CARDS.get(where_key)
@@ -51,7 +85,9 @@ async def make_remote(
         cards={ORCHESTRATOR: known} if known is not None else None,
     )
     try:
-        data = await client.call(ORCHESTRATOR, SKILL, request, on_progress, options)
+        data, files = await client.call_with_files(
+            ORCHESTRATOR, SKILL, request, on_progress, options
+        )
         _CARDS[where_key] = await client.card(ORCHESTRATOR)
     except AgentUnavailableError as exc:
         _CARDS.pop(where_key, None)
@@ -66,7 +102,7 @@ async def make_remote(
     finally:
         await client.aclose()
     try:
-        return VideoPackage.model_validate(_sorted_maps(data))
+        return VideoPackage.model_validate(_sorted_maps(data)), files
     except ValidationError as exc:
         summary, errors = describe_validation_error(exc)
         raise SkillFailedError(
@@ -74,6 +110,61 @@ async def make_remote(
             f"version cannot read: {summary}",
             details={"errors": errors},
         ) from None
+
+
+async def download_files(
+    files: Sequence[FileArtifact],
+    out_dir: Path,
+    *,
+    pool: HttpPool | None = None,
+    timeout_s: float = DOWNLOAD_S,
+) -> list[Path]:
+    """GET each file artifact into out_dir/<its name> over the pooled session, streamed to
+    disk (a partial file is renamed into place only when complete); returns the paths."""
+    pool = pool or get_pool()
+    written = []
+    for item in files:
+        target = out_dir / _safe_name(item.name)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(f".{target.name}.part")
+        try:
+            async with pool.session.get(
+                item.url, timeout=pool.timeout(timeout_s, read_s=READ_S)
+            ) as resp:
+                if resp.status != 200:
+                    body = (await resp.text(errors="replace"))[:300]
+                    raise SkillFailedError(
+                        f"could not download {item.name} from {item.url}: HTTP {resp.status} "
+                        f"{body}",
+                        details={"url": item.url, "status": resp.status},
+                    )
+                with partial.open("wb") as out:
+                    async for chunk in resp.content.iter_chunked(1 << 16):
+                        out.write(chunk)
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            partial.unlink(missing_ok=True)
+            raise AgentUnavailableError(
+                f"could not download {item.name} from {item.url}: {type(exc).__name__} {exc}",
+                details={"url": item.url},
+            ) from None
+        except BaseException:
+            partial.unlink(missing_ok=True)
+            raise
+        os.replace(partial, target)
+        written.append(target)
+    return written
+
+
+def _safe_name(name: str) -> Path:
+    """An artifact name as a path inside the package folder (never outside it)."""
+    pure = PurePosixPath(name)
+    if pure.is_absolute() or not pure.parts or any(p in ("..", ".", "") for p in pure.parts):
+        raise SkillFailedError(
+            f"the orchestrator sent a file named {name!r}, which is not a path inside a package "
+            "folder; it was not written",
+            details={"name": name},
+        )
+    return Path(*pure.parts)
 
 
 def _sorted_maps(value: Any) -> Any:

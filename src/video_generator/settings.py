@@ -29,6 +29,10 @@ class Settings(BaseSettings):
     log_level: str = "WARNING"
     log_json: bool = False
     out_dir: Path = Path("out")
+    # The orchestrator's render work folder (one folder per task id): default out_dir/.renders,
+    # beside the packages the CLI copies the files into (same disk, so a link, not a copy).
+    render_dir: Path | None = None
+    render_keep: int = Field(default=20, ge=1)  # most recent task folders kept; older pruned
     workflow: Path = _data_dir("workflows") / "video_generation.yaml"
     agents_dir: Path = _data_dir("agents")
     schedule_mode: str = Field(default="eager", pattern="^(eager|levels)$")
@@ -63,6 +67,11 @@ class Settings(BaseSettings):
     fal_breaker_failures: int = Field(default=5, ge=1)
     fal_breaker_cooldown_s: float = Field(default=30.0, ge=0)
     fal_max_concurrency: int = Field(default=4, ge=1)
+
+
+def render_root(settings: Settings) -> Path:
+    """Where the orchestrator renders: VG_RENDER_DIR, else <VG_OUT_DIR>/.renders."""
+    return settings.render_dir if settings.render_dir is not None else settings.out_dir / ".renders"
 
 
 @lru_cache(maxsize=1)

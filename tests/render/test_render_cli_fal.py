@@ -104,3 +104,9 @@ async def test_model_run_writes_final_video_with_the_cuts_timing(
     assert (out / "tiktok" / "preview.mp4").is_file()
     report = orjson.loads((out / "clips" / "report.json").read_bytes())
     assert report["actual_usd"] > 0
+    # The orchestrator's render node ran the clips: the actual cost is in package.json too.
+    summary = orjson.loads((out / "package.json").read_bytes())["render"]
+    clips = summary["clips"]
+    assert clips["model_id"] == "veo-3-fast" and clips["actual_usd"] == report["actual_usd"]
+    assert clips["made"] >= 1 and clips["estimated_usd"] >= clips["actual_usd"] - 1e-9
+    assert summary["platforms"][0]["final"] == "tiktok/final.mp4"

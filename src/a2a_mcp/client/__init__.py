@@ -1,6 +1,6 @@
 """Clients that call agents: one interface, an in-process and an A2A transport."""
 
-from a2a_mcp.client.a2a import A2AClient, A2AClientSettings
+from a2a_mcp.client.a2a import A2AClient, A2AClientSettings, FileArtifact
 from a2a_mcp.client.base import AgentClient, CallOptions
 from a2a_mcp.client.inprocess import InProcessClient
 from a2a_mcp.client.pool import HttpPool, HttpPoolSettings, PoolStats, close_pool, get_pool
@@ -12,6 +12,7 @@ __all__ = [
     "AgentClient",
     "AiohttpJsonRpcTransport",
     "CallOptions",
+    "FileArtifact",
     "HttpPool",
     "HttpPoolSettings",
     "InProcessClient",

@@ -134,10 +134,20 @@ class _Seen:
     plain: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, slots=True)
+class FileArtifact:
+    """A file an agent published as an A2A artifact: its name, where to GET it, its type."""
+
+    name: str
+    url: str
+    media_type: str = ""
+
+
 @dataclass
 class _Outcome:
     output: dict[str, Any] | None = None
     error: AgentError | None = None
+    files: list[FileArtifact] = field(default_factory=list)
 
 
 def _error_kind(error: BaseException) -> str:
@@ -200,6 +210,31 @@ class A2AClient:
         options: CallOptions | None = None,
     ) -> dict[str, Any]:
         """Run `skill` on `agent` and return its output JSON; progress goes to on_progress."""
+        outcome = await self._call(agent, skill, input, on_progress, options)
+        assert outcome.output is not None
+        return outcome.output
+
+    async def call_with_files(
+        self,
+        agent: str,
+        skill: str,
+        input: BaseModel | Mapping[str, Any],
+        on_progress: Progress | None = None,
+        options: CallOptions | None = None,
+    ) -> tuple[dict[str, Any], list[FileArtifact]]:
+        """Like call(), and also the file artifacts the agent published (name, url, type)."""
+        outcome = await self._call(agent, skill, input, on_progress, options)
+        assert outcome.output is not None
+        return outcome.output, outcome.files
+
+    async def _call(
+        self,
+        agent: str,
+        skill: str,
+        input: BaseModel | Mapping[str, Any],
+        on_progress: Progress | None,
+        options: CallOptions | None,
+    ) -> _Outcome:
         options = options or CallOptions()
         payload = input.model_dump(mode="json") if isinstance(input, BaseModel) else dict(input)
         call = _Call(agent, skill, payload, options, on_progress)
@@ -223,7 +258,7 @@ class A2AClient:
             finally:
                 metrics.LATENCY.labels(agent).observe(time.perf_counter() - started)
 
-    async def _call_with_retries(self, call: _Call, replicas: ReplicaSet) -> dict[str, Any]:
+    async def _call_with_retries(self, call: _Call, replicas: ReplicaSet) -> _Outcome:
         tried: set[str] = set()
 
         def should_retry(error: BaseException) -> bool:
@@ -247,7 +282,7 @@ class A2AClient:
             raise self._protocol_error(call, error) from None
         raise AssertionError("unreachable: the retry loop returns or raises")
 
-    async def _attempt(self, call: _Call, replica: Replica) -> dict[str, Any]:
+    async def _attempt(self, call: _Call, replica: Replica) -> _Outcome:
         """One try on one replica; feeds its breaker with what the exchange showed."""
         replica.begin()
         metrics.REQUESTS.labels(call.agent).inc()
@@ -279,7 +314,7 @@ class A2AClient:
             metrics.ERRORS.labels(call.agent, "remote").inc()
             raise outcome.error
         assert outcome.output is not None
-        return outcome.output
+        return outcome
 
     async def _client(self, call: _Call, replica: Replica) -> BaseClient:
         card = await self.card(call.agent, replica)
@@ -464,7 +499,13 @@ class A2AClient:
                     details={"task_id": task_id, "artifacts": sorted(artifacts)},
                 )
             )
-        return _Outcome(output=data)
+        files = [
+            FileArtifact(name, part.url, part.media_type)
+            for name, found in artifacts.items()
+            for part in found.parts
+            if part.WhichOneof("content") == "url"
+        ]
+        return _Outcome(output=data, files=files)
 
     def _stopped(self, call: _Call, status: TaskStatus, task_id: str) -> AgentError:
         reason = " ".join(texts(status.message.parts)) if status.HasField("message") else ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import cast
 
 from a2a.server.routes import (
@@ -24,6 +25,7 @@ from a2a_mcp.cards import agent_card
 from a2a_mcp.observability import REGISTRY, get_logger
 from a2a_mcp.server.executor import SkillExecutor, SkillWrapper
 from a2a_mcp.server.fast_path import CachedAnswerRoute, CachedAnswers
+from a2a_mcp.server.files import ServedFiles
 from a2a_mcp.server.handler import RequestHandler
 from a2a_mcp.server.store import BoundedTaskStore
 
@@ -109,10 +111,16 @@ def build_app(
     skill_wrapper: SkillWrapper | None = None,
     drain_timeout_s: float = 30.0,
     max_finished_tasks: int = 10_000,
+    files_dir: Path | None = None,
 ) -> Starlette:
-    """Serve `agent` at `public_url`: JSON-RPC at "/", HTTP+JSON routes, 0.3 compatibility on."""
+    """Serve `agent` at `public_url`: JSON-RPC at "/", HTTP+JSON routes, 0.3 compatibility on.
+
+    Files its outputs publish (`a2a_file_artifacts()`) are served from `files_dir` (default:
+    the agent's own `files_dir` attribute, if any) at GET /files/<path>."""
     card = agent_card(agent, public_url)
-    executor = SkillExecutor(agent, skill_wrapper)
+    files_dir = files_dir if files_dir is not None else getattr(agent, "files_dir", None)
+    files = ServedFiles(files_dir, public_url) if files_dir is not None else None
+    executor = SkillExecutor(agent, skill_wrapper, files=files)
     store = BoundedTaskStore(max_finished_tasks)
     handler = RequestHandler(agent_executor=executor, task_store=store, agent_card=card)
     state = ServerState(agent, card, executor, handler, drain_timeout_s)
@@ -122,6 +130,7 @@ def build_app(
         # Fixed paths first: the REST routes mount "/{tenant}", which would shadow them.
         *create_agent_card_routes(card),
         *_health_routes(state),
+        *(files.routes() if files is not None else []),
         *_jsonrpc_routes(agent, handler, store, skill_wrapper, grace),
         *create_rest_routes(handler, enable_v0_3_compat=True, shutdown_grace_period=grace),
     ]

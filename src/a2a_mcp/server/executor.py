@@ -22,6 +22,7 @@ from a2a_mcp.errors import AgentError, SkillFailedError
 from a2a_mcp.observability import get_logger
 from a2a_mcp.protocol import KIND_ERROR, KIND_KEY, data_part, error_parts, progress_parts, text_part
 from a2a_mcp.server import metrics
+from a2a_mcp.server.files import ServedFiles
 from a2a_mcp.server.request import SkillCall, read_call
 
 SkillWrapper = Callable[[Agent, Skill, BaseModel, Progress, dict[str, Any]], Awaitable[BaseModel]]
@@ -66,8 +67,10 @@ class SkillExecutor(AgentExecutor):
         skill_wrapper: SkillWrapper | None = None,
         *,
         cancel_timeout_s: float = 10.0,
+        files: ServedFiles | None = None,
     ) -> None:
         self.agent = agent
+        self.files = files  # where published files are served from; None: none published
         self.skill_wrapper = skill_wrapper or run_skill
         self.cancel_timeout_s = cancel_timeout_s
         self._runs: dict[str, _Run] = {}
@@ -171,6 +174,11 @@ class SkillExecutor(AgentExecutor):
         if callable(extra):
             for name, text in extra().items():
                 await updater.add_artifact([text_part(text)], name=name)
+        files = getattr(output, "a2a_file_artifacts", None)
+        if callable(files) and self.files is not None:
+            # A URL, never the bytes: finished tasks are kept in memory by the task store.
+            for name, part in self.files.parts(files()):
+                await updater.add_artifact([part], name=name)
 
     def _new_task(
         self, context: RequestContext, state: TaskState, message: Message | None = None

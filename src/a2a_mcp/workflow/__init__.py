@@ -1,7 +1,7 @@
 """Workflows as data: load and validate a DAG spec, plan it, and run it with an injected runner."""
 
 from a2a_mcp.workflow.executor import Mode, NodeRunner, WorkflowExecutor, WorkflowRun
-from a2a_mcp.workflow.plan import Plan, PlannedNode, plan_workflow
+from a2a_mcp.workflow.plan import Plan, PlannedNode, SkippedNode, plan_workflow
 from a2a_mcp.workflow.refs import RefError
 from a2a_mcp.workflow.results import (
     CachedOutput,
@@ -35,6 +35,7 @@ __all__ = [
     "RefError",
     "RunResult",
     "RunStatus",
+    "SkippedNode",
     "SpecProblem",
     "WorkflowExecutor",
     "WorkflowRun",

@@ -10,7 +10,7 @@ from typing import Any
 import networkx as nx
 from pydantic import BaseModel
 
-from a2a_mcp.workflow.refs import RefError, Scope, Template, compile_value
+from a2a_mcp.workflow.refs import RefError, Scope, Template, as_text, compile_value
 from a2a_mcp.workflow.spec import CacheSpec, NodeSpec, SpecProblem, WorkflowSpec, WorkflowSpecError
 
 
@@ -67,6 +67,15 @@ def item_key(item: Any, index: int) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class SkippedNode:
+    """A node left out of the plan by its `when` condition, or by depending on such a node."""
+
+    id: str
+    reason: str
+    needs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class IndexTables:
     """The plan as lists indexed by node position, built once, for the executor's hot path."""
 
@@ -87,6 +96,7 @@ class Plan:
         graph: nx.DiGraph,
         levels: list[list[str]],
         outputs_of: dict[str, str | list[tuple[str, str]]],
+        skipped: list[SkippedNode] | None = None,
     ) -> None:
         self.spec = spec
         self.run_input = run_input
@@ -95,6 +105,8 @@ class Plan:
         self.levels = levels
         # base id -> the one node id, or [(item key, node id)] for a fan-out node
         self.outputs_of = outputs_of
+        # Nodes the run input switched off (`when`), in spec order, each with the reason.
+        self.skipped: list[SkippedNode] = list(skipped or [])
 
     @property
     def name(self) -> str:
@@ -170,7 +182,19 @@ class Plan:
             lines.append(f"  level {number} (width {len(level)}): {', '.join(level)}")
         path, total = self.critical_path()
         lines.append(f"critical path (estimated {total:g} s): {' -> '.join(path) or '(empty)'}")
+        for skipped in self.skipped:
+            lines.append(f"skipped: {skipped.id} ({skipped.reason})")
         return "\n".join(lines)
+
+    def _skipped_edges(self) -> list[tuple[str, str]]:
+        """Edges into left-out nodes, from the planned ids (or left-out ids) they depend on."""
+        edges = []
+        for skipped in self.skipped:
+            for dep in skipped.needs:
+                out = self.outputs_of.get(dep, dep)
+                sources = [out] if isinstance(out, str) else [nid for _, nid in out]
+                edges.extend((src, skipped.id) for src in sources)
+        return edges
 
     def to_mermaid(self) -> str:
         """A Mermaid flowchart; optional nodes are dashed."""
@@ -185,6 +209,15 @@ class Plan:
         if optional:
             lines.append("  classDef optional stroke-dasharray: 5 5")
             lines.append(f"  class {','.join(optional)} optional")
+        if self.skipped:
+            for i, skipped in enumerate(self.skipped):
+                names[skipped.id] = f"s{i}"
+                label = f"{skipped.id}<br/>skipped: {skipped.reason}".replace('"', "#quot;")
+                lines.append(f'  s{i}["{label}"]')
+            for src, dst in self._skipped_edges():
+                lines.append(f"  {names[src]} -.-> {names[dst]}")
+            lines.append("  classDef skipped stroke-dasharray: 2 4, color: #888")
+            lines.append(f"  class {','.join(names[s.id] for s in self.skipped)} skipped")
         return "\n".join(lines)
 
     def to_dot(self) -> str:
@@ -202,6 +235,11 @@ class Plan:
             lines.append(f'  {q(nid)} [label="{esc(nid)}\\n{esc(node.target)}"{style}];')
         for src, dst in self.graph.edges:
             lines.append(f"  {q(src)} -> {q(dst)};")
+        for skipped in self.skipped:
+            label = f"{esc(skipped.id)}\\nskipped: {esc(skipped.reason)}"
+            lines.append(f'  {q(skipped.id)} [label="{label}", style=dotted, fontcolor=gray];')
+        for src, dst in self._skipped_edges():
+            lines.append(f"  {q(src)} -> {q(dst)} [style=dotted];")
         for level in self.levels:
             if len(level) > 1:
                 lines.append("  { rank=same; " + " ".join(f"{q(n)};" for n in level) + " }")
@@ -227,9 +265,12 @@ def plan_workflow(
     def problem(message: str, node: str, field: str) -> None:
         problems.append(SpecProblem(file=spec.source, node=node, field=field, message=message))
 
-    expanded = _expand(spec, data, problem)
+    skipped = _left_out(spec, data)
+    left_out = {s.id for s in skipped}
+    kept = [node for node in spec.nodes if node.id not in left_out]
+    expanded = _expand(kept, data, problem)
     outputs_of: dict[str, str | list[tuple[str, str]]] = {}
-    for node in spec.nodes:
+    for node in kept:
         items = expanded.get(node.id)
         if node.for_each is None:
             outputs_of[node.id] = node.id
@@ -241,7 +282,7 @@ def plan_workflow(
         return [out] if isinstance(out, str) else [nid for _, nid in out]
 
     nodes: dict[str, PlannedNode] = {}
-    for node in spec.nodes:
+    for node in kept:
         bindings = _bindings(node, ids_of)
         needs = tuple(dict.fromkeys(nid for dep in node.needs for nid in ids_of(dep)))
         instances = (
@@ -264,14 +305,53 @@ def plan_workflow(
     levels = _levels(nodes, graph)
     for index, nid in enumerate(nodes):
         nodes[nid].index = index
-    return Plan(spec, data, nodes, graph, levels, outputs_of)
+    return Plan(spec, data, nodes, graph, levels, outputs_of, skipped)
+
+
+def _falsy_reason(node: NodeSpec, data: dict[str, Any]) -> str | None:
+    """Why the node's `when` switches it off for this run input, or None when it stays."""
+    if node.when is None:
+        return None
+    template, _ = compile_value(node.when)
+    try:
+        value = template.resolve(Scope(data, None))
+    except RefError:
+        # An absent switch is an unset one: a run input need not name every optional step.
+        return f"{node.when} is not in the run input"
+    if not value:
+        return f"{node.when} is {'null' if value is None else as_text(value)}"
+    return None
+
+
+def _left_out(spec: WorkflowSpec, data: dict[str, Any]) -> list[SkippedNode]:
+    """Nodes whose `when` is falsy, and every node that depends on one, in spec order."""
+    reasons: dict[str, str] = {}
+    for node in spec.nodes:
+        reason = _falsy_reason(node, data)
+        if reason is not None:
+            reasons[node.id] = reason
+    changed = bool(reasons)
+    while changed:  # the spec's order need not be topological: repeat until nothing moves
+        changed = False
+        for node in spec.nodes:
+            if node.id in reasons:
+                continue
+            off = [dep for dep in node.needs if dep in reasons]
+            if off:
+                reasons[node.id] = f"depends on skipped node '{off[0]}'"
+                changed = True
+    return [
+        SkippedNode(node.id, reasons[node.id], tuple(node.needs))
+        for node in spec.nodes
+        if node.id in reasons
+    ]
 
 
 def _expand(
-    spec: WorkflowSpec, data: dict[str, Any], problem: Any
+    nodes: list[NodeSpec], data: dict[str, Any], problem: Any
 ) -> dict[str, list[tuple[str, Any]]]:
     expanded: dict[str, list[tuple[str, Any]]] = {}
-    for node in spec.nodes:
+    for node in nodes:
         if node.for_each is None:
             continue
         template, _ = compile_value(node.for_each)

@@ -71,6 +71,11 @@ class NodeSpec(BaseModel):
     needs: list[str] = Field(default_factory=list)
     inputs: dict[str, Any] = Field(default_factory=dict)
     for_each: str | None = Field(default=None, description="A reference to a list in the input.")
+    when: str | None = Field(
+        default=None,
+        description="A reference into the run input; the node (and every node that depends "
+        "on it) is left out of the plan when its value is falsy (null, false, empty).",
+    )
     timeout_s: float | None = Field(default=None, gt=0)
     retries: int = Field(default=0, ge=0, le=100)
     optional: bool = False
@@ -237,6 +242,7 @@ class _View:
     inputs: dict[str, Any]
     for_each: str | None
     accepts_missing: list[str]
+    when: Any = None
     implied: list[str] = field(default_factory=list)
 
     @classmethod
@@ -254,6 +260,7 @@ class _View:
             inputs=dict(inputs) if isinstance(inputs, Mapping) else {},
             for_each=for_each if isinstance(for_each, str) else None,
             accepts_missing=_names(raw.get("accepts_missing")),
+            when=raw.get("when"),
         )
 
     @property
@@ -355,6 +362,43 @@ def _check_references(view: _View, known: set[str], problem: Any) -> None:
             )
     if view.for_each is not None:
         _check_fan_out(view, problem)
+    if view.when is not None:
+        _check_when(view, problem)
+
+
+def _check_when(node: _View, problem: Any) -> None:
+    """`when` is decided when the plan is made: one reference into the run input, no more."""
+    expr = node.when
+    if not isinstance(expr, str):
+        return  # the field's own type check has said so
+    template, errors = compile_value(expr)
+    for _, message in errors:
+        problem(message, node=node.label, field="when")
+    if errors:
+        return
+    if not isinstance(template, RefValue):
+        problem(
+            f"when must be exactly one reference into the run input, like ${{input.render}}; "
+            f"got {expr!r}",
+            node=node.label,
+            field="when",
+        )
+        return
+    ref = template.ref
+    if ref.root == "nodes":
+        problem(
+            f"when cannot use another node's output ({ref.text}): the condition is decided when "
+            "the plan is made, before any node runs; put the switch in the run input instead",
+            node=node.label,
+            field="when",
+        )
+    elif ref.root == "item":
+        problem(
+            f"when cannot use {ref.text}; the condition is a reference into the run input "
+            "(${input.NAME})",
+            node=node.label,
+            field="when",
+        )
 
 
 def _check_fan_out(node: _View, problem: Any) -> None:

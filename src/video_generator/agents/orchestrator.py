@@ -27,6 +27,8 @@ from video_generator.models import (
     Brief,
     NodeTiming,
     PlatformCut,
+    RenderRequest,
+    RenderSummary,
     RunPlan,
     Script,
     Storyboard,
@@ -35,7 +37,7 @@ from video_generator.models import (
     VideoRequest,
 )
 from video_generator.quality import check_package
-from video_generator.settings import get_settings
+from video_generator.settings import get_settings, render_root
 
 log = structlog.get_logger(component="orchestrator")
 
@@ -77,6 +79,23 @@ class Orchestrator(Agent):
         self.max_concurrency = max_concurrency or settings.max_concurrency
         self.call_timeout_s = settings.call_timeout_s
         self.engine_info = engine_info or {}
+        self._render_dir = render_root(settings)
+        self._render_keep = settings.render_keep
+        self._workspace: Any = None
+
+    @property
+    def files_dir(self) -> Path:
+        """The folder this agent's served files come from (its render work folder)."""
+        return self._render_dir
+
+    @property
+    def workspace(self) -> Any:
+        """The render work folders, one per task id (made on first use)."""
+        if self._workspace is None:
+            from video_generator.render.node import RenderWorkspace
+
+            self._workspace = RenderWorkspace(self._render_dir, self._render_keep)
+        return self._workspace
 
     def plan_for(self, brief: Brief) -> Plan:
         """The DAG this brief runs: levels, fan-out per platform."""
@@ -99,16 +118,25 @@ class Orchestrator(Agent):
             brief = parse_brief(request.brief)
         except BriefError as exc:
             raise InvalidBriefError(str(exc), details={"field": "brief"}) from None
-        run_input = {"brief": brief.model_dump(mode="json")}
+        run_input = {
+            "brief": brief.model_dump(mode="json"),
+            "render": request.render.model_dump(mode="json") if request.render else None,
+        }
         plan = plan_workflow(self.spec, run_input)
         task_id = structlog.contextvars.get_contextvars().get("task_id") or uuid.uuid4().hex
         options = CallOptions(no_cache=request.no_cache, context_id=task_id)
+        # A local step's own error, kept so the run fails with its code, not a generic one.
+        step_errors: dict[str, AgentError] = {}
 
         async def run_node(
             node: PlannedNode, inputs: dict[str, Any], node_progress: Progress
         ) -> Any:
             if node.step is not None:
-                return self._run_step(node.step, inputs)
+                try:
+                    return await self._run_step(node.step, inputs, node_progress, task_id)
+                except AgentError as exc:
+                    step_errors[node.id] = exc
+                    raise
             node_options = options.model_copy(
                 update={"timeout_s": node.timeout_s or self.call_timeout_s}
             )
@@ -150,16 +178,39 @@ class Orchestrator(Agent):
             raise
         result = await run.result()
         if result.status != "completed":
+            if result.failed_node in step_errors:
+                raise step_errors[result.failed_node]
             raise WorkflowFailedError(result.error or f"the run ended {result.status}")
         package = VideoPackage.model_validate(result.nodes["package"].output)
+        rendered = result.nodes.get("render")
+        if rendered is not None and isinstance(rendered.output, RenderSummary):
+            package.render = rendered.output
         package.plan = _run_plan(self.spec.name, self.mode, plan, result, started)
         log.info("package_made", task_id=task_id, topic=brief.topic, passed=package.quality.passed)
         return package
 
-    def _run_step(self, step: str, inputs: dict[str, Any]) -> Any:
+    async def _run_step(
+        self, step: str, inputs: dict[str, Any], progress: Progress, task_id: str
+    ) -> Any:
         if step == "assemble_package":
             return self._assemble(inputs).model_dump(mode="json")
+        if step == "render_video":
+            return await self._render(inputs, progress, task_id)
         raise WorkflowFailedError(f"unknown local step '{step}' in {self.spec.name}")
+
+    async def _render(
+        self, inputs: dict[str, Any], progress: Progress, task_id: str
+    ) -> RenderSummary:
+        """The package's videos into this task's render folder (served at /files/<task id>/)."""
+        from video_generator.render.node import render_video
+
+        package = VideoPackage.model_validate(inputs["package"])
+        request = RenderRequest.model_validate(inputs["options"])
+        folder = self.workspace.folder_for(task_id)
+        try:
+            return await render_video(package, request, folder, progress)
+        finally:
+            self.workspace.release(task_id)
 
     def _assemble(self, inputs: dict[str, Any]) -> VideoPackage:
         brief = Brief.model_validate(inputs["brief"])

@@ -62,8 +62,8 @@ def register(commands: Any) -> None:
 
 
 def cmd_make(args: argparse.Namespace) -> int:
-    from video_generator.models import VideoRequest
-    from video_generator.package import PackageError, default_out_dir, write_package
+    from video_generator.models import RenderRequest, VideoRequest
+    from video_generator.package import default_out_dir
     from video_generator.progress_view import ProgressView
     from video_generator.runtime import build_orchestrator
 
@@ -78,24 +78,51 @@ def cmd_make(args: argparse.Namespace) -> int:
             f"'{args.remote}' (put the brief first: vidgen make \"<brief>\" --remote URL)"
         )
     _check_render_flags(args)
-    request = VideoRequest(brief=args.brief, no_cache=args.no_cache)
+    # A dry run only estimates: the package is made, nothing is rendered or sent to fal.
+    render = (
+        RenderRequest(full_res=args.full_res, model=args.model, budget_usd=args.budget)
+        if args.render and not args.dry_run
+        else None
+    )
+    request = VideoRequest(brief=args.brief, no_cache=args.no_cache, render=render)
     view = ProgressView(live=False if args.quiet else None)
+    out_dirs: list[Path] = []
 
     async def on_progress(fraction: float, message: str = "", data: dict | None = None) -> None:
         if data and "event" in data and not args.quiet:
             await view.on_event(ProgressEvent.model_validate(data["event"]))
 
-    async def run() -> Any:
-        if args.remote is not None:
-            from a2a_mcp.client import close_pool
-            from video_generator.remote import make_remote
+    def target(package: Any) -> Path:
+        if not out_dirs:
+            base = get_settings().out_dir
+            out_dirs.append(args.out or default_out_dir(package.brief, base, package=package))
+        return out_dirs[0]
 
-            try:
-                return await make_remote(request, on_progress, url=args.remote or None)
-            finally:
-                await close_pool()
+    async def run() -> Any:
         from a2a_mcp.client import close_pool
 
+        if args.remote is not None:
+            from video_generator.remote import download_files, make_remote_with_files
+
+            try:
+                package, files = await make_remote_with_files(
+                    request, on_progress, url=args.remote or None
+                )
+                if package.render is not None:
+                    # The files live on the orchestrator's host: fetch them into the folder.
+                    out_dir = target(package)
+                    _write(package, out_dir)
+                    await download_files(files, out_dir)
+                    missing = [n for n in package.render.files() if not (out_dir / n).is_file()]
+                    if missing:
+                        print(
+                            f"warning: the orchestrator sent no file for {', '.join(missing)} "
+                            "(does it serve /files? see docs/render.md)",
+                            file=sys.stderr,
+                        )
+                return package
+            finally:
+                await close_pool()
         orchestrator = build_orchestrator(mode=args.mode)
         try:
             return await orchestrator.run("make_video", request, on_progress)
@@ -103,32 +130,38 @@ def cmd_make(args: argparse.Namespace) -> int:
             await orchestrator.client.aclose()
             await close_pool()
 
-    with view:
+    with view, _fal_errors():
         package = asyncio.run(run())
-    if args.model:
+    if args.dry_run:
         estimate = _estimate(package, args)
-        if args.dry_run:
-            print(estimate.to_text())
-            if args.budget is not None:
-                verdict = "within" if estimate.total_usd <= args.budget + 1e-9 else "OVER"
-                print(f"budget ${args.budget:.2f}: the estimate is {verdict} it")
-            return 0
-    out_dir = args.out or default_out_dir(package.brief, get_settings().out_dir, package=package)
-    try:
-        write_package(package, out_dir)
-    except PackageError as exc:
-        raise UserError(str(exc)) from None
-    render_report = _render(package, out_dir, args) if args.render else None
-    final = _render_clips(package, out_dir, args) if args.model else None
+        print(estimate.to_text())
+        if args.budget is not None:
+            verdict = "within" if estimate.total_usd <= args.budget + 1e-9 else "OVER"
+            print(f"budget ${args.budget:.2f}: the estimate is {verdict} it")
+        return 0
+    out_dir = target(package)
+    if args.remote is None or package.render is None:
+        _write(package, out_dir)
+    if args.remote is None and package.render is not None and package.render.folder is not None:
+        from video_generator.render.node import copy_rendered
+
+        copy_rendered(package.render, package.render.folder, out_dir)
     if args.json:
         sys.stdout.write(package.model_dump_json(indent=2) + "\n")
     else:
         _print_summary(package, out_dir)
-        if render_report is not None:
-            _print_render(render_report)
-        if final is not None:
-            _print_final(final)
+        if package.render is not None:
+            _print_render(package.render, out_dir)
     return quality_exit(package.quality)
+
+
+def _write(package: Any, out_dir: Path) -> None:
+    from video_generator.package import PackageError, write_package
+
+    try:
+        write_package(package, out_dir)
+    except PackageError as exc:
+        raise UserError(str(exc)) from None
 
 
 # fal errors the user can fix (key, model id, budget, balance) exit 2; the rest exit 3.
@@ -152,8 +185,9 @@ def _check_render_flags(args: argparse.Namespace) -> None:
 
     with _fal_errors():
         get_model(args.model)
-        # Read now, not from the cached settings: the key may have been exported since.
-        if not args.dry_run and Settings().fal_key is None:
+        # Read now, not from the cached settings: the key may have been exported since. A
+        # remote orchestrator reads its own key, where it runs.
+        if not args.dry_run and args.remote is None and Settings().fal_key is None:
             raise FalAuthError(
                 "FAL_KEY is not set: create a key at https://fal.ai/dashboard/keys and "
                 "`export FAL_KEY=<key>`, or use --dry-run to see the cost estimate without one"
@@ -174,79 +208,33 @@ def _fal_errors() -> Iterator[None]:
 
 
 def _estimate(package: Any, args: argparse.Namespace) -> Any:
-    """The cost estimate render_with_clips will check (frames when the model takes images)."""
-    from video_generator.render.fal import Mode, check_budget, estimate_cost, get_model
+    """The cost estimate the render node would check (frames when the model takes images)."""
+    from video_generator.render.fal import Mode, estimate_cost, get_model
 
     with _fal_errors():
         image = get_model(args.model).endpoint(Mode.IMAGE) is not None
-        estimate = estimate_cost(package, args.model, assume_frames=image)
-        if not args.dry_run:
-            # Before the preview is rendered: an over-budget run costs nothing, not even time.
-            check_budget(estimate, args.budget, package)
-    return estimate
+        return estimate_cost(package, args.model, assume_frames=image)
 
 
-def _render_clips(package: Any, out_dir: Path, args: argparse.Namespace) -> Any:
-    """AI clips from fal.ai, assembled like the preview into <platform>/final.mp4."""
-    from video_generator.render import assemble, render_frames
-    from video_generator.render.fal import render_with_clips
-
-    async def on_progress(fraction: float, message: str = "", data: dict | None = None) -> None:
-        if not args.quiet and message:
-            print(f"  fal {fraction:4.0%} {message}", file=sys.stderr)
-
-    async def run() -> Any:
-        from a2a_mcp.client import close_pool
-
-        try:
-            return await render_with_clips(
-                package,
-                args.model,
-                out_dir,
-                render_frames=render_frames,
-                assemble=assemble,
-                budget_usd=args.budget,
-                on_progress=on_progress,
-            )
-        finally:
-            await close_pool()
-
-    with _fal_errors():
-        return asyncio.run(run())
-
-
-def _print_final(final: Any) -> None:
-    clips = final.clips
-    print(
-        f"  AI clips ({clips.model_id}): {clips.requests} made, {clips.reused} reused, "
-        f"estimated ${clips.estimate.total_usd:.2f}, actual ${clips.actual_usd:.2f}"
-    )
-    for item in getattr(final.assembly, "platforms", []):
-        print(f"  final   {item.platform:<16} {item.duration_s:5.1f} s: {item.preview}")
-
-
-def _render(package: Any, out_dir: Path, args: argparse.Namespace) -> Any:
-    """The offline preview of every cut, after the package folder is written."""
-    from video_generator.render import render_package
-
-    async def on_progress(fraction: float, message: str = "", data: dict | None = None) -> None:
-        if not args.quiet and message.endswith(("written", " s")) and "written in" in message:
-            print(f"  rendered {message}", file=sys.stderr)
-
-    return asyncio.run(
-        render_package(package, out_dir, full_res=args.full_res, on_progress=on_progress)
-    )
-
-
-def _print_render(report: Any) -> None:
-    for item in report.platforms:
+def _print_render(summary: Any, out_dir: Path) -> None:
+    for item in summary.platforms:
         voice = "voice-over" if item.voice else "silent"
         print(
             f"  preview {item.platform:<16} {item.duration_s:5.1f} s  {item.width}x{item.height}"
-            f"  {voice}  rendered in {item.seconds:.1f} s: {item.preview}"
+            f"  {voice}  rendered in {item.seconds:.1f} s: {out_dir / item.preview}"
         )
-    for warning in report.warnings:
+    for warning in sorted({w for item in summary.platforms for w in item.warnings}):
         print(f"  warning: {warning}")
+    clips = summary.clips
+    if clips is None:
+        return
+    print(
+        f"  AI clips ({clips.model_id}): {clips.made} made, {clips.reused} reused, "
+        f"estimated ${clips.estimated_usd:.2f}, actual ${clips.actual_usd:.2f}"
+    )
+    for item in summary.platforms:
+        if item.final:
+            print(f"  final   {item.platform:<16} {item.duration_s:5.1f} s: {out_dir / item.final}")
 
 
 def _print_summary(package: Any, out_dir: Path) -> None:

@@ -1,0 +1,235 @@
+"""The orchestrator's render node: a package's videos rendered into a work folder of its task."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import orjson
+import structlog
+
+from a2a_mcp.agent import Progress, no_progress
+from a2a_mcp.errors import InvalidInputError
+from video_generator.models import (
+    RenderedClips,
+    RenderedPlatform,
+    RenderRequest,
+    RenderSummary,
+    VideoPackage,
+)
+from video_generator.render.report import RenderReport
+
+log = structlog.get_logger(component="render_node")
+
+_TASK_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
+REPORT = "render.json"
+FINAL_REPORT = "final.json"
+CLIPS_REPORT = "clips/report.json"
+
+
+class RenderWorkspace:
+    """One folder per task under `root`; the `keep` most recent are kept, older ones pruned
+    when a new render starts (never one this process is still rendering into)."""
+
+    def __init__(self, root: Path, keep: int = 20) -> None:
+        self.root = Path(root)
+        self.keep = max(1, keep)
+        self._active: set[str] = set()
+
+    def folder_for(self, task_id: str) -> Path:
+        """The task's folder, created empty-or-as-left; prunes the oldest beyond `keep`."""
+        if not _TASK_ID.match(task_id):
+            raise InvalidInputError(
+                f"task id {task_id!r} cannot name a render folder (letters, digits, '_.-')",
+                details={"field": "task_id"},
+            )
+        folder = self.root / task_id
+        folder.mkdir(parents=True, exist_ok=True)
+        self._active.add(task_id)
+        self.prune()
+        return folder
+
+    def release(self, task_id: str) -> None:
+        """The render into this task's folder has ended (its files stay until pruned)."""
+        self._active.discard(task_id)
+
+    def prune(self) -> list[str]:
+        """Delete task folders beyond the `keep` most recent; returns the ids removed."""
+        try:
+            folders = [p for p in self.root.iterdir() if p.is_dir()]
+        except FileNotFoundError:
+            return []
+        folders.sort(key=lambda p: p.stat().st_mtime, reverse=True)
+        removed = []
+        for old in folders[self.keep :]:
+            if old.name in self._active:
+                continue
+            shutil.rmtree(old, ignore_errors=True)
+            removed.append(old.name)
+        if removed:
+            log.info("render_folders_pruned", removed=len(removed), root=str(self.root))
+        return removed
+
+
+def selected_platforms(pkg: VideoPackage, request: RenderRequest) -> list[str]:
+    """The cuts to render: the request's platforms (each one of the brief's), else all."""
+    known = [cut.platform for cut in pkg.cuts]
+    if request.platforms is None:
+        return known
+    unknown = [p for p in request.platforms if p not in known]
+    if unknown:
+        message = (
+            f"render.platforms names {', '.join(unknown)}, which the brief does not ask for; "
+            f"choose among {', '.join(known)}"
+        )
+        raise InvalidInputError(
+            message,
+            details={
+                "field": "render.platforms",
+                "errors": [{"field": "render.platforms", "problem": message}],
+            },
+        )
+    return list(dict.fromkeys(request.platforms))
+
+
+def check_clips_budget(pkg: VideoPackage, request: RenderRequest, platforms: list[str]) -> None:
+    """The clips' estimate against budget_usd, and the key, before anything is drawn or sent."""
+    if request.model is None:
+        return
+    from video_generator.render.fal import (
+        BudgetExceededError,
+        FalAuthError,
+        Mode,
+        check_budget,
+        estimate_cost,
+        get_model,
+    )
+    from video_generator.settings import Settings
+
+    image = get_model(request.model).endpoint(Mode.IMAGE) is not None
+    estimate = estimate_cost(pkg, request.model, platforms, assume_frames=image)
+    try:
+        check_budget(estimate, request.budget_usd, pkg)
+    except BudgetExceededError as exc:
+        details = {**exc.details, "field": "render.budget_usd"}
+        details["errors"] = [{"field": "render.budget_usd", "problem": exc.message}]
+        raise InvalidInputError(exc.message, details=details) from None
+    # Read now, not from cached settings: the key may have been exported since start-up.
+    if Settings().fal_key is None:
+        raise FalAuthError(
+            "FAL_KEY is not set where the orchestrator runs: create a key at "
+            "https://fal.ai/dashboard/keys and `export FAL_KEY=<key>` there"
+        )
+
+
+def _scaled(progress: Progress, start: float, span: float, prefix: str = "") -> Progress:
+    async def report(fraction: float, message: str = "", data: dict | None = None) -> None:
+        await progress(start + span * max(0.0, min(1.0, fraction)), prefix + message, data)
+
+    return report
+
+
+async def render_video(
+    pkg: VideoPackage,
+    request: RenderRequest,
+    folder: Path,
+    progress: Progress = no_progress,
+) -> RenderSummary:
+    """The preview per platform (and, with a model, final.mp4 from AI clips) into `folder`."""
+    from video_generator.render import assemble, render_frames, render_package
+
+    platforms = selected_platforms(pkg, request)
+    check_clips_budget(pkg, request, platforms)
+    folder = Path(folder)
+    preview_span = 0.5 if request.model else 1.0
+    report = await render_package(
+        pkg,
+        folder,
+        full_res=request.full_res,
+        platforms=platforms,
+        on_progress=_scaled(progress, 0.0, preview_span),
+    )
+    _relative_report(report, folder, REPORT)
+    reports = [REPORT]
+    clips: RenderedClips | None = None
+    finals: dict[str, str] = {}
+    if request.model is not None:
+        from video_generator.render.fal import render_with_clips
+
+        final = await render_with_clips(
+            pkg,
+            request.model,
+            folder,
+            render_frames=render_frames,
+            assemble=assemble,
+            budget_usd=request.budget_usd,
+            on_progress=_scaled(progress, preview_span, 1 - preview_span, "fal: "),
+            platforms=platforms,
+        )
+        made = final.clips
+        clips = RenderedClips(
+            model_id=made.model_id,
+            estimated_usd=made.estimate.total_usd,
+            actual_usd=made.actual_usd,
+            made=made.requests,
+            reused=made.reused,
+        )
+        if isinstance(final.assembly, RenderReport):
+            _relative_report(final.assembly, folder, FINAL_REPORT)
+            finals = {
+                item.platform: f"{item.platform}/final.mp4" for item in final.assembly.platforms
+            }
+        reports += [name for name in (FINAL_REPORT, CLIPS_REPORT) if (folder / name).is_file()]
+    summary = RenderSummary(
+        full_res=request.full_res,
+        platforms=[
+            RenderedPlatform(
+                platform=item.platform,
+                seconds=item.seconds,
+                duration_s=item.duration_s,
+                width=item.width,
+                height=item.height,
+                fps=item.fps,
+                voice=item.voice,
+                warnings=item.warnings,
+                preview=f"{item.platform}/preview.mp4",
+                contact=f"{item.platform}/contact.png",
+                final=finals.get(item.platform),
+            )
+            for item in report.platforms
+        ],
+        seconds=report.seconds + (final.clips.seconds if request.model is not None else 0.0),
+        clips=clips,
+        reports=reports,
+    )
+    return summary.at(folder)
+
+
+def _relative_report(report: RenderReport, folder: Path, name: str) -> None:
+    """Rewrite the renderer's report with paths relative to the folder: it travels with the
+    files into the package, where the work folder's absolute paths would mean nothing."""
+    data = report.model_dump(mode="json")
+    for item in data["platforms"]:
+        for key in ("preview", "contact", "srt"):
+            path = Path(item[key])
+            if path.is_relative_to(folder):
+                item[key] = path.relative_to(folder).as_posix()
+    (folder / name).write_bytes(orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n")
+
+
+def copy_rendered(summary: RenderSummary, source: Path, out_dir: Path) -> list[Path]:
+    """Put the summary's files from `source` into the package folder at their relative paths
+    (a hard link where the disk allows, else a copy); returns the paths written."""
+    written = []
+    for name in summary.files():
+        src = source / name
+        dst = out_dir / name
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        dst.unlink(missing_ok=True)
+        try:
+            dst.hardlink_to(src)
+        except OSError:
+            shutil.copyfile(src, dst)
+        written.append(dst)
+    return written
