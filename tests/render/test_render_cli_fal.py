@@ -94,9 +94,18 @@ async def test_model_run_writes_final_video_with_the_cuts_timing(
         args = ["make", BRIEF, "-o", str(out), "--render", "--model", "veo-3-fast"]
         # The CLI runs its own event loop; the stand-in serves on this one.
         code = await asyncio.to_thread(main, [*args, "--quiet", "--budget", "20"])
+        submitted = standin.count("submit")
+        # The same brief again, into another folder: every clip is reused, none paid again.
+        again = ["make", BRIEF, "-o", str(tmp_path / "again"), "--render", "--model", "veo-3-fast"]
+        code_again = await asyncio.to_thread(main, [*again, "--quiet"])
     finally:
         await standin.stop()
-    assert code == 0
+    assert code == 0 and code_again == 0
+    assert submitted >= 1 and standin.count("submit") == submitted
+    repeat = orjson.loads((tmp_path / "again" / "package.json").read_bytes())["render"]["clips"]
+    assert (repeat["made"], repeat["actual_usd"]) == (0, 0)
+    assert repeat["reused"] == submitted
+    assert (tmp_path / "again" / "tiktok" / "final.mp4").is_file()
     cut = orjson.loads((out / "tiktok" / "cut.json").read_bytes())
     info = await probe(out / "tiktok" / "final.mp4")
     assert abs(info.duration_s - cut["duration_s"]) <= 0.1

@@ -25,6 +25,9 @@ log = structlog.get_logger(component="render_node")
 _TASK_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")
 REPORT = "render.json"
 FINAL_REPORT = "final.json"
+# Beside the task folders: raw AI clips and the upload cache, shared by every render so a clip
+# is paid for once (never pruned; the name cannot be a task id).
+PAID_CLIPS = "_paid_clips"
 CLIPS_REPORT = "clips/report.json"
 
 
@@ -57,7 +60,8 @@ class RenderWorkspace:
     def prune(self) -> list[str]:
         """Delete task folders beyond the `keep` most recent; returns the ids removed."""
         try:
-            folders = [p for p in self.root.iterdir() if p.is_dir()]
+            # Only task folders: PAID_CLIPS (and anything else not named like a task) stays.
+            folders = [p for p in self.root.iterdir() if p.is_dir() and _TASK_ID.match(p.name)]
         except FileNotFoundError:
             return []
         folders.sort(key=lambda p: p.stat().st_mtime, reverse=True)
@@ -166,6 +170,7 @@ async def render_video(
             budget_usd=request.budget_usd,
             on_progress=_scaled(progress, preview_span, 1 - preview_span, "fal: "),
             platforms=platforms,
+            paid_dir=folder.parent / PAID_CLIPS,
         )
         made = final.clips
         clips = RenderedClips(

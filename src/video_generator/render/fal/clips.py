@@ -6,6 +6,9 @@ Layout under the package folder:
     clips/<platform>/<shot>.mp4       trimmed (or held) to the shot's length in that cut
     clips/uploads.json                sha256 of each uploaded frame -> its fal URL
     clips/report.json                 what was asked, what came back, what it cost
+
+raw/ and uploads.json may live elsewhere (`paid_dir`), shared by many renders: a clip is then
+paid for once, whichever render asks for it again.
 """
 
 from __future__ import annotations
@@ -240,6 +243,7 @@ async def generate_clips(
     platforms: list[str] | None = None,
     resolutions: Mapping[str, tuple[int, int]] | None = None,
     client: FalQueueClient | None = None,
+    paid_dir: Path | None = None,
 ) -> ClipsReport:
     """Make every clip the package's cuts need with `model_id`, download and trim them.
 
@@ -249,6 +253,7 @@ async def generate_clips(
     then re-raises. Clips already downloaded stay in clips/raw and are reused by the next run.
     `frames` ("<platform>/<shot_id>" or "<shot_id>" -> image) selects image-to-video;
     `resolutions` (platform -> (width, height)) overrides each cut's size for the trimmed clips.
+    `paid_dir` holds the raw clips and the upload cache (default: out_dir/clips).
     """
     started = time.perf_counter()
     model = get_model(model_id)
@@ -261,9 +266,10 @@ async def generate_clips(
     client = client or FalQueueClient()
 
     folder = Path(out_dir) / CLIPS_DIR
-    raw_dir = folder / "raw"
+    paid = Path(paid_dir) if paid_dir is not None else folder
+    raw_dir = paid / "raw"
     raw_dir.mkdir(parents=True, exist_ok=True)
-    uploads = UploadCache(client, folder)
+    uploads = UploadCache(client, paid)
     states = [_JobState(job, raw_dir / f"{job.shot_id}-{job.key}.mp4") for job in plan.jobs]
     total = len(states)
     done = 0

@@ -53,6 +53,7 @@ async def render_with_clips(
     platforms: list[str] | None = None,
     resolutions: Mapping[str, tuple[int, int]] | None = None,
     client: FalQueueClient | None = None,
+    paid_dir: Path | None = None,
 ) -> FinalRender:
     """Budget check, frames (only when the model can start from an image), clips, assembly.
 
@@ -78,6 +79,7 @@ async def render_with_clips(
         platforms=platforms,
         resolutions=resolutions,
         client=client,
+        paid_dir=paid_dir,
     )
     clips = {platform: report.paths(platform) for platform in platforms}
     assembly = await assemble(pkg, Path(out_dir), clips)
