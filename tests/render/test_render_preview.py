@@ -10,13 +10,18 @@ import pytest
 from PIL import Image
 from render_support import tiny_package
 
-from video_generator.models import VideoPackage
+from video_generator.models import VideoPackage, VideoRequest
 from video_generator.package import write_package
 from video_generator.render import RenderReport, render_package
 from video_generator.render.frames import contact_size
-from video_generator.render.probe import probe
-from video_generator.render.tools import espeak_exe
+from video_generator.render.graph import VOICE_LEVEL
+from video_generator.render.probe import loudness, probe
+from video_generator.render.timeline import build_timeline, draft_size
+from video_generator.render.tools import espeak_exe, ffmpeg_exe, run_tool
+from video_generator.render.voice import build_voice_track
+from video_generator.runtime import build_orchestrator
 
+MINUTE_BRIEF = "a 60 second YouTube Short explaining compound interest to teenagers"
 needs_espeak = pytest.mark.skipif(espeak_exe() is None, reason="espeak-ng is not installed")
 
 
@@ -60,6 +65,37 @@ def test_voice_over_when_espeak_is_installed(
     _, _, report = rendered
     assert all(item.voice for item in report.platforms)
     assert report.warnings == []
+
+
+@needs_espeak
+async def test_voice_over_is_levelled_to_minus_16_lufs(
+    rendered: tuple[VideoPackage, Path, RenderReport],
+) -> None:
+    _, out, _ = rendered
+    level = await loudness(out / "tiktok" / "preview.mp4")
+    assert abs(level.integrated_lufs - -16) <= 1.0
+    assert level.true_peak_dbtp <= -1.0
+
+
+@needs_espeak
+async def test_a_long_voice_over_reaches_the_target_too(tmp_path: Path) -> None:
+    # A minute of narration has peaks far above its loudness, unlike the tiny package's.
+    pkg = await build_orchestrator().run("make_video", VideoRequest(brief=MINUTE_BRIEF))
+    cut = pkg.cuts[0]
+    timeline = build_timeline(pkg, cut, *draft_size(cut.resolution.width, cut.resolution.height))
+    voice, voiced, _ = await build_voice_track(timeline, tmp_path)
+    assert voiced
+    levelled = tmp_path / "levelled.wav"
+    args = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", "-i", str(voice)]
+    await run_tool(
+        [*args, "-af", f"{VOICE_LEVEL},aresample=48000", str(levelled)],
+        step="level",
+        platform=None,
+        timeout_s=120,
+    )
+    level = await loudness(levelled)
+    assert abs(level.integrated_lufs - -16) <= 0.5
+    assert level.true_peak_dbtp <= -1.0
 
 
 @pytest.mark.parametrize(("platform", "size"), [("tiktok", (540, 960)), ("youtube", (960, 540))])

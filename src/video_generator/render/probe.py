@@ -12,6 +12,9 @@ _DURATION = re.compile(r"Duration: (\d+):(\d+):(\d+(?:\.\d+)?)")
 _VIDEO = re.compile(r"Stream #\S+.*?: Video: (\w+).*?, (\d{2,5})x(\d{2,5})")
 _FPS = re.compile(r"([\d.]+) fps")
 _AUDIO = re.compile(r"Stream #\S+.*?: Audio: (\w+)(?:.*?, (\d+) Hz)?")
+# The summary ebur128 prints last: "I: -16.1 LUFS" and, with peak=true, "Peak: -1.5 dBFS".
+_INTEGRATED = re.compile(r"I:\s+(-?[\d.]+|-inf) LUFS")
+_TRUE_PEAK = re.compile(r"Peak:\s+(-?[\d.]+|-inf) dBFS")
 
 
 @dataclass(frozen=True)
@@ -64,3 +67,28 @@ async def probe(path: Path, *, platform: str | None = None) -> Probe:
         from video_generator.render.errors import RenderError
 
         raise RenderError(f"{path.name}: {exc}", platform=platform, step="probe") from None
+
+
+@dataclass(frozen=True)
+class Loudness:
+    integrated_lufs: float  # EBU R128 integrated loudness; -inf for silence
+    true_peak_dbtp: float
+
+
+async def loudness(path: Path, *, platform: str | None = None) -> Loudness:
+    """The audio's integrated loudness and true peak, measured by ffmpeg's ebur128 filter."""
+    text = await run_tool(
+        [
+            *(ffmpeg_exe(), "-hide_banner", "-nostdin", "-nostats", "-i", str(path)),
+            *("-map", "0:a:0", "-af", "ebur128=peak=true", "-f", "null", "-"),
+        ],
+        step="measure loudness",
+        platform=platform,
+        timeout_s=120.0,
+    )
+    integrated, peak = _INTEGRATED.findall(text), _TRUE_PEAK.findall(text)
+    if not integrated or not peak:
+        from video_generator.render.errors import RenderError
+
+        raise RenderError(f"{path.name}: no loudness summary", platform=platform, step="probe")
+    return Loudness(float(integrated[-1]), float(peak[-1]))
