@@ -360,77 +360,60 @@ def _check_references(view: _View, known: set[str], problem: Any) -> None:
                 node=view.label,
                 field="accepts_missing",
             )
-    if view.for_each is not None:
-        _check_fan_out(view, problem)
-    if view.when is not None:
-        _check_when(view, problem)
+    for name in _PLAN_TIME:
+        if getattr(view, name) is not None:
+            _check_plan_time_ref(view, name, problem)
 
 
-def _check_when(node: _View, problem: Any) -> None:
-    """`when` is decided when the plan is made: one reference into the run input, no more."""
-    expr = node.when
+# The fields read when the plan is made: (what the reference must point into, an example, why
+# a node's output cannot be used, what to put in the run input instead).
+_PLAN_TIME: dict[str, tuple[str, str, str, str]] = {
+    "for_each": (
+        "a list in the run input",
+        "${input.platforms}",
+        "fan-out is expanded when the plan is made",
+        "the list",
+    ),
+    "when": (
+        "the run input",
+        "${input.render}",
+        "the condition is decided when the plan is made",
+        "the switch",
+    ),
+}
+
+
+def _check_plan_time_ref(node: _View, name: str, problem: Any) -> None:
+    """`for_each` and `when` are read when the plan is made: one reference into the run input."""
+    expr = getattr(node, name)
     if not isinstance(expr, str):
         return  # the field's own type check has said so
+    into, example, why, instead = _PLAN_TIME[name]
     template, errors = compile_value(expr)
     for _, message in errors:
-        problem(message, node=node.label, field="when")
+        problem(message, node=node.label, field=name)
     if errors:
         return
     if not isinstance(template, RefValue):
         problem(
-            f"when must be exactly one reference into the run input, like ${{input.render}}; "
-            f"got {expr!r}",
+            f"{name} must be exactly one reference into {into}, like {example}; got {expr!r}",
             node=node.label,
-            field="when",
+            field=name,
         )
         return
     ref = template.ref
     if ref.root == "nodes":
         problem(
-            f"when cannot use another node's output ({ref.text}): the condition is decided when "
-            "the plan is made, before any node runs; put the switch in the run input instead",
+            f"{name} cannot use another node's output ({ref.text}): {why}, before any node "
+            f"runs; put {instead} in the run input instead",
             node=node.label,
-            field="when",
+            field=name,
         )
     elif ref.root == "item":
         problem(
-            f"when cannot use {ref.text}; the condition is a reference into the run input "
-            "(${input.NAME})",
+            f"{name} cannot use {ref.text}; it must be a reference into {into} (${{input.NAME}})",
             node=node.label,
-            field="when",
-        )
-
-
-def _check_fan_out(node: _View, problem: Any) -> None:
-    expr = node.for_each or ""
-    template, errors = compile_value(expr)
-    refs = list(template.refs())
-    for _, message in errors:
-        problem(message, node=node.label, field="for_each")
-    if errors:
-        return
-    if not isinstance(template, RefValue):
-        problem(
-            f"for_each must be exactly one reference to a list in the run input, "
-            f"like ${{input.platforms}}; got {expr!r}",
-            node=node.label,
-            field="for_each",
-        )
-        return
-    ref = refs[0]
-    if ref.root == "nodes":
-        problem(
-            f"for_each cannot use another node's output ({ref.text}): fan-out is expanded when "
-            "the plan is made, before any node runs; put the list in the run input instead",
-            node=node.label,
-            field="for_each",
-        )
-    elif ref.root == "item":
-        problem(
-            f"for_each cannot use {ref.text}; fan-out is over a list in the run input "
-            "(${input.NAME})",
-            node=node.label,
-            field="for_each",
+            field=name,
         )
 
 
