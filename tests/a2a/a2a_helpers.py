@@ -1,10 +1,14 @@
-"""Helpers for the A2A tests: metric samples and a misbehaving HTTP server."""
+"""Helpers for the A2A tests (the mesh tests use them too): metric samples, a misbehaving HTTP
+server, the stock a2a-sdk client and what its event streams hold."""
 
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import orjson
+from a2a.client import ClientConfig, ClientFactory
+from a2a.types import StreamResponse
 
 from a2a_mcp.agent import Agent
 from a2a_mcp.cards import card_json
@@ -73,3 +77,30 @@ class FakeReplica:
             f"Content-Length: {len(body)}\r\n\r\n".encode()
             + body
         )
+
+
+async def stock_client(url: str, binding: str = "JSONRPC", streaming: bool = True) -> Any:
+    """a2a-sdk's own client for the agent at `url`, as any outside A2A client would make it."""
+    factory = ClientFactory(
+        ClientConfig(streaming=streaming, supported_protocol_bindings=[binding])
+    )
+    return await factory.create_from_url(url)
+
+
+def artifacts_of(events: list[StreamResponse]) -> dict[str, Any]:
+    found = {}
+    for event in events:
+        if event.HasField("task"):
+            found.update({a.name: a for a in event.task.artifacts})
+        if event.HasField("artifact_update"):
+            found[event.artifact_update.artifact.name] = event.artifact_update.artifact
+    return found
+
+
+def last_status(events: list[StreamResponse]) -> Any:
+    for event in reversed(events):
+        if event.HasField("status_update"):
+            return event.status_update.status
+        if event.HasField("task"):
+            return event.task.status
+    raise AssertionError("no status in the stream")

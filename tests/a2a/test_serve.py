@@ -13,7 +13,6 @@ from typing import Any
 
 import httpx
 import pytest
-from a2a.client import ClientConfig, ClientFactory
 from a2a.client.card_resolver import parse_agent_card
 from a2a.helpers import get_data_parts, get_text_parts
 from a2a.types import (
@@ -28,6 +27,7 @@ from a2a.types import (
     SubscribeToTaskRequest,
     TaskState,
 )
+from a2a_helpers import artifacts_of, last_status, stock_client
 from a2a_test_agents import EchoAgent, FailAgent, SleepAgent
 
 from a2a_mcp.cards import card_json
@@ -37,14 +37,6 @@ from a2a_mcp.serve import AgentServer, PortInUseError
 
 BINDINGS = ["JSONRPC", "HTTP+JSON"]
 V1 = {"A2A-Version": "1.0"}
-
-
-async def stock_client(url: str, binding: str = "JSONRPC", streaming: bool = True) -> Any:
-    """a2a-sdk's own client for the agent at `url`, as any outside A2A client would make it."""
-    factory = ClientFactory(
-        ClientConfig(streaming=streaming, supported_protocol_bindings=[binding])
-    )
-    return await factory.create_from_url(url)
 
 
 async def collect(client: Any, request: SendMessageRequest) -> list[StreamResponse]:
@@ -57,25 +49,6 @@ def final_task(events: list[StreamResponse]) -> Any:
         if event.HasField("task"):
             return event.task
     raise AssertionError("no task in the stream")
-
-
-def artifacts_of(events: list[StreamResponse]) -> dict[str, Any]:
-    found = {}
-    for event in events:
-        if event.HasField("task"):
-            found.update({a.name: a for a in event.task.artifacts})
-        if event.HasField("artifact_update"):
-            found[event.artifact_update.artifact.name] = event.artifact_update.artifact
-    return found
-
-
-def last_status(events: list[StreamResponse]) -> Any:
-    for event in reversed(events):
-        if event.HasField("status_update"):
-            return event.status_update.status
-        if event.HasField("task"):
-            return event.task.status
-    raise AssertionError("no status in the stream")
 
 
 @pytest.mark.parametrize("binding", BINDINGS)

@@ -7,10 +7,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from factories import make_brief, make_package, make_script, make_segment
+from factories import make_three_shot_package
 
 from a2a_mcp.resilience import RetryPolicy
-from video_generator.models import SegmentType, VideoPackage
+from video_generator.models import VideoPackage
 from video_generator.render.fal.queue import FalQueueClient, FalSettings
 from video_generator.render.tools import ffmpeg_exe
 
@@ -37,24 +37,7 @@ def fast_settings(**overrides: Any) -> FalSettings:
 
 def small_package(platforms: list[str] | None = None) -> VideoPackage:
     """Three shots (1.5 s, 1.45 s, 5.55 s) cut for each platform given."""
-    script = make_script(
-        [
-            make_segment(
-                "seg-01",
-                SegmentType.HOOK,
-                "Busy mornings need better cold brew today.",
-                shot_count=2,
-            ),
-            make_segment(
-                "seg-02",
-                SegmentType.CTA,
-                "Save this and find the full recipe at the link in bio.",
-                shot_count=1,
-            ),
-        ]
-    )
-    brief = make_brief(platforms=platforms or ["tiktok", "youtube"], duration_s=10)
-    return make_package(brief, script)
+    return make_three_shot_package(platforms)
 
 
 def make_tiny_clip(path: Path) -> Path:

@@ -1,4 +1,5 @@
-"""Helpers for the mesh tests: the running mesh, recording wrappers, the stock a2a-sdk client."""
+"""Helpers for the mesh tests: the running mesh and recording wrappers (the stock a2a-sdk
+client and its stream helpers are in tests/a2a/a2a_helpers.py)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,6 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
-from a2a.client import ClientConfig, ClientFactory
-from a2a.types import StreamResponse
 from pydantic import BaseModel
 
 from a2a_mcp.agent import Agent, Progress, Skill
@@ -76,30 +75,3 @@ class Recorder:
         output = await agent.run(skill.id, input, progress)
         self.finished += 1
         return output
-
-
-async def stock_client(url: str, binding: str = "JSONRPC", streaming: bool = True) -> Any:
-    """a2a-sdk's own client (its httpx transport), made from the agent's card like any outsider."""
-    factory = ClientFactory(
-        ClientConfig(streaming=streaming, supported_protocol_bindings=[binding])
-    )
-    return await factory.create_from_url(url)
-
-
-def artifacts_of(events: list[StreamResponse]) -> dict[str, Any]:
-    found: dict[str, Any] = {}
-    for event in events:
-        if event.HasField("task"):
-            found.update({a.name: a for a in event.task.artifacts})
-        if event.HasField("artifact_update"):
-            found[event.artifact_update.artifact.name] = event.artifact_update.artifact
-    return found
-
-
-def last_status(events: list[StreamResponse]) -> Any:
-    for event in reversed(events):
-        if event.HasField("status_update"):
-            return event.status_update.status
-        if event.HasField("task"):
-            return event.task.status
-    raise AssertionError("no status in the stream")

@@ -18,7 +18,8 @@ from a2a.types import (
     SendMessageRequest,
     TaskState,
 )
-from mesh_helpers import EXAMPLE, Recorder, artifacts_of, last_status, stock_client
+from a2a_helpers import artifacts_of, last_status, stock_client
+from mesh_helpers import EXAMPLE, Recorder
 
 from a2a_mcp.errors import AgentError
 from a2a_mcp.events import EventKind, ProgressEvent

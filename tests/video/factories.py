@@ -304,3 +304,26 @@ def make_package(brief: Brief | None = None, script: Script | None = None) -> Vi
         quality=quality,
         engine={"id": "factories", "version": "1"},
     )
+
+
+def make_three_shot_package(platforms: list[str] | None = None) -> VideoPackage:
+    """Three shots (1.5 s, 1.45 s, 5.55 s) in two segments, cut for each platform given: the
+    smallest package worth rendering (renderer and fal tests)."""
+    script = make_script(
+        [
+            make_segment(
+                "seg-01",
+                SegmentType.HOOK,
+                "Busy mornings need better cold brew today.",
+                shot_count=2,
+            ),
+            make_segment(
+                "seg-02",
+                SegmentType.CTA,
+                "Save this and find the full recipe at the link in bio.",
+                shot_count=1,
+            ),
+        ]
+    )
+    brief = make_brief(platforms=platforms or ["tiktok", "youtube"], duration_s=10)
+    return make_package(brief, script)
