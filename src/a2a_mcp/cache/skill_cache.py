@@ -58,6 +58,18 @@ class CachedAnswer:
 
 
 @dataclass(frozen=True, slots=True)
+class _Job:
+    """One get_or_compute that leads its flight: what to compute and how to store it."""
+
+    key: str
+    compute: Compute
+    agent: str
+    kind: str
+    tags: tuple[str, ...]
+    meta: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
 class _Result:
     outcome: CacheOutcome
     compute_s: float  # how long the value took to compute, wherever that happened
@@ -163,7 +175,7 @@ class SkillCache:
         flight = asyncio.get_running_loop().create_future()
         self._flights[key] = flight
         try:
-            result = await self._lead(key, compute, agent, kind, tags, meta or {})
+            result = await self._lead(_Job(key, compute, agent, kind, tuple(tags), meta or {}))
         except asyncio.CancelledError:
             flight.cancel()
             raise
@@ -187,78 +199,60 @@ class SkillCache:
         stored = await self._read(key, agent, kind)
         return stored.outcome if isinstance(stored, _Result) else None
 
-    async def _lead(
-        self,
-        key: str,
-        compute: Compute,
-        agent: str,
-        kind: str,
-        tags: Sequence[str],
-        meta: Mapping[str, Any],
-    ) -> _Result:
-        stored = await self._read(key, agent, kind)
+    async def _lead(self, job: _Job) -> _Result:
+        stored = await self._read(job.key, job.agent, job.kind)
         if isinstance(stored, _Result):
             return stored
         if stored is SKIPPED or self._locks is None:
-            return await self._compute(key, compute, agent, kind, tags, meta, token=None)
-        token = await self._op("lock", agent, kind, self._locks.try_lock, key, self.lock_ttl_s)
+            return await self._compute(job)
+        token = await self._lock(job)
         if token is SKIPPED:
-            return await self._compute(key, compute, agent, kind, tags, meta, token=None)
+            return await self._compute(job)
         if token is None:
-            return await self._wait(key, compute, agent, kind, tags, meta)
-        return await self._compute_locked(key, compute, agent, kind, tags, meta, token)
+            return await self._wait(job)
+        return await self._compute_locked(job, token)
 
-    async def _compute_locked(
-        self,
-        key: str,
-        compute: Compute,
-        agent: str,
-        kind: str,
-        tags: Sequence[str],
-        meta: Mapping[str, Any],
-        token: str,
-    ) -> _Result:
+    async def _lock(self, job: _Job) -> str | _Skipped | None:
+        """SET NX the job's lock: its token, None when another holds it, or SKIPPED."""
+        assert self._locks is not None
+        lock = self._locks.try_lock
+        return await self._op("lock", job.agent, job.kind, lock, job.key, self.lock_ttl_s)
+
+    async def _compute_locked(self, job: _Job, token: str) -> _Result:
         # Look again now that we hold the lock: the last holder may have stored the value and let
         # go between our GET and our SET NX; without this check it would be computed twice.
-        assert self._locks is not None
-        stored = await self._read(key, agent, kind)
+        stored = await self._read(job.key, job.agent, job.kind)
         if isinstance(stored, _Result):
-            await self._unlock(key, token, agent, kind)
+            await self._unlock(job.key, token, job.agent, job.kind)
             return stored
-        return await self._compute(key, compute, agent, kind, tags, meta, token=token)
+        return await self._compute(job, token=token)
 
-    async def _wait(
-        self,
-        key: str,
-        compute: Compute,
-        agent: str,
-        kind: str,
-        tags: Sequence[str],
-        meta: Mapping[str, Any],
-    ) -> _Result:
+    async def _wait(self, job: _Job) -> _Result:
         """Another process holds the lock: wait for its stored value, or take over if it dies."""
-        assert self._locks is not None
         deadline = time.monotonic() + self.wait_timeout_s
         delay, longest = self.poll_s
         while True:
             await asyncio.sleep(delay)
             delay = min(delay * 2, longest)
-            stored = await self._read(key, agent, kind, as_shared=True)
+            stored = await self._read(job.key, job.agent, job.kind, as_shared=True)
             if isinstance(stored, _Result):
                 return stored
             if stored is SKIPPED:
-                return await self._compute(key, compute, agent, kind, tags, meta, token=None)
-            token = await self._op("lock", agent, kind, self._locks.try_lock, key, self.lock_ttl_s)
+                return await self._compute(job)
+            token = await self._lock(job)
             if token is SKIPPED:
-                return await self._compute(key, compute, agent, kind, tags, meta, token=None)
+                return await self._compute(job)
             if token is not None:
-                log.info("cache_lock_taken_over", key=key, agent=agent, kind=kind)
-                return await self._compute_locked(key, compute, agent, kind, tags, meta, token)
+                log.info("cache_lock_taken_over", key=job.key, agent=job.agent, kind=job.kind)
+                return await self._compute_locked(job, token)
             if time.monotonic() > deadline:
                 log.warning(
-                    "cache_wait_timed_out", key=key, agent=agent, waited_s=self.wait_timeout_s
+                    "cache_wait_timed_out",
+                    key=job.key,
+                    agent=job.agent,
+                    waited_s=self.wait_timeout_s,
                 )
-                return await self._compute(key, compute, agent, kind, tags, meta, token=None)
+                return await self._compute(job)
 
     async def _read(
         self, key: str, agent: str, kind: str, *, as_shared: bool = False
@@ -288,26 +282,17 @@ class SkillCache:
         )
         return _Result(outcome, compute_s)
 
-    async def _compute(
-        self,
-        key: str,
-        compute: Compute,
-        agent: str,
-        kind: str,
-        tags: Sequence[str],
-        meta: Mapping[str, Any],
-        *,
-        token: str | None,
-    ) -> _Result:
+    async def _compute(self, job: _Job, *, token: str | None = None) -> _Result:
+        key, agent, kind = job.key, job.agent, job.kind
         renewer = (
             asyncio.create_task(self._renew(key, token, agent, kind)) if token is not None else None
         )
         self._count(agent, kind, "misses")
         try:
             started = time.perf_counter()
-            value = await compute()
+            value = await job.compute()
             compute_s = time.perf_counter() - started
-            await self._store(key, value, compute_s, agent, kind, tags, meta)
+            await self._store(job, value, compute_s)
         finally:
             if renewer is not None:
                 renewer.cancel()
@@ -317,16 +302,8 @@ class SkillCache:
                 await self._unlock(key, token, agent, kind)
         return _Result(CacheOutcome(value, hit=False, shared=False, seconds_saved=0.0), compute_s)
 
-    async def _store(
-        self,
-        key: str,
-        value: dict[str, Any],
-        compute_s: float,
-        agent: str,
-        kind: str,
-        tags: Sequence[str],
-        meta: Mapping[str, Any],
-    ) -> None:
+    async def _store(self, job: _Job, value: dict[str, Any], compute_s: float) -> None:
+        key, agent, kind, tags, meta = job.key, job.agent, job.kind, job.tags, job.meta
         try:
             ttl_s = self.ttl_for(kind, {**meta, "agent": agent, "value": value})
             if ttl_s is not None and ttl_s <= 0:
