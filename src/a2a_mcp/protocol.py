@@ -205,7 +205,9 @@ def skill_request(
 def progress_parts(
     fraction: float, message: str, data: Mapping[str, Any] | None
 ) -> tuple[list[Part], dict[str, Any]]:
-    """Parts and metadata of a progress status message; a full ProgressEvent passes through."""
+    """Parts and metadata of a progress status message; a full ProgressEvent passes through.
+    The fraction is clamped to 0..1."""
+    fraction = min(1.0, max(0.0, float(fraction)))
     metadata: dict[str, Any] = {FRACTION_KEY: fraction, MESSAGE_KEY: message}
     # Models, datetimes, enums... become plain JSON, so a report never fails the skill.
     plain = to_jsonable_python(dict(data or {}), fallback=str)

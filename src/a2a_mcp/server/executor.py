@@ -46,7 +46,8 @@ class _Run:
     settled: asyncio.Event = field(default_factory=asyncio.Event)
 
 
-def _now() -> Timestamp:
+def now_timestamp() -> Timestamp:
+    """The current time as a protobuf Timestamp (task statuses carry one)."""
     stamp = Timestamp()
     stamp.FromDatetime(datetime.now(UTC))
     return stamp
@@ -155,7 +156,7 @@ class SkillExecutor(AgentExecutor):
         ) -> None:
             if run.cancel_reason is not None:
                 return
-            parts, meta = progress_parts(min(1.0, max(0.0, float(fraction))), message, data)
+            parts, meta = progress_parts(fraction, message, data)
             await updater.update_status(
                 TaskState.TASK_STATE_WORKING,
                 message=updater.new_agent_message(parts, metadata=meta),
@@ -183,7 +184,7 @@ class SkillExecutor(AgentExecutor):
     def _new_task(
         self, context: RequestContext, state: TaskState, message: Message | None = None
     ) -> Task:
-        status = TaskStatus(state=state, timestamp=_now())
+        status = TaskStatus(state=state, timestamp=now_timestamp())
         if message is not None:
             status.message.CopyFrom(message)
         history = [context.message] if context.message is not None else []

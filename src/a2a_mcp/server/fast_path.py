@@ -15,7 +15,6 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
 from typing import Any, Protocol
 
 import orjson
@@ -34,7 +33,6 @@ from a2a.types import (
     TaskStatusUpdateEvent,
 )
 from google.protobuf.json_format import MessageToDict, ParseDict
-from google.protobuf.timestamp_pb2 import Timestamp
 from pydantic import BaseModel
 from starlette.requests import Request
 from starlette.responses import Response
@@ -52,7 +50,8 @@ from a2a_mcp.protocol import (
     text_part,
 )
 from a2a_mcp.server import metrics
-from a2a_mcp.server.request import SkillCall, read_call_json
+from a2a_mcp.server.executor import now_timestamp
+from a2a_mcp.server.request import read_call_json
 from a2a_mcp.server.store import BoundedTaskStore
 
 log = get_logger("a2a_mcp.server")
@@ -79,12 +78,6 @@ class CachedAnswers(Protocol):
         progress: Progress,
         call_meta: dict[str, Any],
     ) -> CachedAnswer | None: ...
-
-
-def _timestamp() -> Timestamp:
-    stamp = Timestamp()
-    stamp.FromDatetime(datetime.now(UTC))
-    return stamp
 
 
 def _protocol_1_0(request: Request) -> bool:
@@ -121,20 +114,18 @@ def _new_task_request(body: Any) -> dict[str, Any] | None:
 class _Answer:
     """The events of one cached answer, as protobuf (small ones) and JSON (the output)."""
 
-    def __init__(self, agent: Agent, call: SkillCall, message: dict[str, Any]) -> None:
-        self.agent = agent
-        self.call = call
-        self.message = message
+    def __init__(self, skill_id: str, context_id: Any) -> None:
+        self.skill_id = skill_id
         self.task_id = str(uuid.uuid4())
-        context_id = message.get("contextId")
-        self.context_id = context_id if isinstance(context_id, str) and context_id else None
-        self.context_id = self.context_id or str(uuid.uuid4())
+        # The caller's context when it names one, else a new one (as the SDK does).
+        given = isinstance(context_id, str) and context_id
+        self.context_id = context_id if given else str(uuid.uuid4())
         self.updates: list[Message] = []
 
     async def progress(
         self, fraction: float, message: str = "", data: dict[str, Any] | None = None
     ) -> None:
-        parts, meta = progress_parts(min(1.0, max(0.0, float(fraction))), message, data)
+        parts, meta = progress_parts(fraction, message, data)
         update = Message(
             role=Role.ROLE_AGENT,
             task_id=self.task_id,
@@ -146,14 +137,14 @@ class _Answer:
         self.updates.append(update)
 
     def _status(self, state: TaskState, message: Message | None = None) -> TaskStatus:
-        status = TaskStatus(state=state, timestamp=_timestamp())
+        status = TaskStatus(state=state, timestamp=now_timestamp())
         if message is not None:
             status.message.CopyFrom(message)
         return status
 
     def _artifacts(self, answer: CachedAnswer) -> list[tuple[Artifact, Any]]:
         """(artifact, the JSON of its data part or None) per artifact, as the executor sends."""
-        shell = Artifact(artifact_id=str(uuid.uuid4()), name=self.call.skill.id)
+        shell = Artifact(artifact_id=str(uuid.uuid4()), name=self.skill_id)
         shell.parts.append(Part(media_type=JSON))
         # The stored JSON goes out as is: ints stay ints, so the receiver may skip restoring them.
         shell.parts[0].metadata.update({EXACT_JSON_KEY: True})
@@ -252,7 +243,7 @@ class CachedAnswerRoute:
             call = read_call_json(self.agent, message)
         except AgentError:
             return None  # the SDK path rejects it with the usual failed task
-        answer = _Answer(self.agent, call, message)
+        answer = _Answer(call.skill.id, message.get("contextId"))
         with structlog.contextvars.bound_contextvars(
             agent=self.agent.name, task_id=answer.task_id, context_id=answer.context_id
         ):
