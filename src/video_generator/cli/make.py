@@ -86,52 +86,31 @@ def cmd_make(args: argparse.Namespace) -> int:
     )
     request = VideoRequest(brief=args.brief, no_cache=args.no_cache, render=render)
     view = ProgressView(live=False if args.quiet else None)
-    out_dirs: list[Path] = []
 
     async def on_progress(fraction: float, message: str = "", data: dict | None = None) -> None:
         if data and "event" in data and not args.quiet:
             await view.on_event(ProgressEvent.model_validate(data["event"]))
 
-    def target(package: Any) -> Path:
-        if not out_dirs:
-            base = get_settings().out_dir
-            out_dirs.append(args.out or default_out_dir(package.brief, base, package=package))
-        return out_dirs[0]
-
-    async def run() -> Any:
+    async def run() -> tuple[Any, list[Any]]:
+        """The package, and the files a remote orchestrator published (none in-process)."""
         from a2a_mcp.client import close_pool
 
         if args.remote is not None:
-            from video_generator.remote import download_files, make_remote_with_files
+            from video_generator.remote import make_remote_with_files
 
             try:
-                package, files = await make_remote_with_files(
-                    request, on_progress, url=args.remote or None
-                )
-                if package.render is not None:
-                    # The files live on the orchestrator's host: fetch them into the folder.
-                    out_dir = target(package)
-                    _write(package, out_dir)
-                    await download_files(files, out_dir)
-                    missing = [n for n in package.render.files() if not (out_dir / n).is_file()]
-                    if missing:
-                        print(
-                            f"warning: the orchestrator sent no file for {', '.join(missing)} "
-                            "(does it serve /files? see docs/render.md)",
-                            file=sys.stderr,
-                        )
-                return package
+                return await make_remote_with_files(request, on_progress, url=args.remote or None)
             finally:
                 await close_pool()
         orchestrator = build_orchestrator(mode=args.mode)
         try:
-            return await orchestrator.run("make_video", request, on_progress)
+            return await orchestrator.run("make_video", request, on_progress), []
         finally:
             await orchestrator.client.aclose()
             await close_pool()
 
     with view, _fal_errors():
-        package = asyncio.run(run())
+        package, files = asyncio.run(run())
     if args.dry_run:
         estimate = _estimate(package, args)
         print(estimate.to_text())
@@ -139,13 +118,10 @@ def cmd_make(args: argparse.Namespace) -> int:
             verdict = "within" if estimate.total_usd <= args.budget + 1e-9 else "OVER"
             print(f"budget ${args.budget:.2f}: the estimate is {verdict} it")
         return 0
-    out_dir = target(package)
-    if args.remote is None or package.render is None:
-        _write(package, out_dir)
-    if args.remote is None and package.render is not None and package.render.folder is not None:
-        from video_generator.render.node import copy_rendered
-
-        copy_rendered(package.render, package.render.folder, out_dir)
+    out_dir = args.out or default_out_dir(package.brief, get_settings().out_dir, package=package)
+    _write(package, out_dir)
+    if package.render is not None:
+        _bring_rendered(package.render, files, out_dir, remote=args.remote is not None)
     if args.json:
         sys.stdout.write(package.model_dump_json(indent=2) + "\n")
     else:
@@ -153,6 +129,34 @@ def cmd_make(args: argparse.Namespace) -> int:
         if package.render is not None:
             _print_render(package.render, out_dir)
     return quality_exit(package.quality)
+
+
+def _bring_rendered(summary: Any, files: list[Any], out_dir: Path, *, remote: bool) -> None:
+    """The rendered files into the package folder: linked or copied from the render folder in
+    this process, downloaded from a remote orchestrator (its files live on its host)."""
+    if not remote:
+        if summary.folder is not None:
+            from video_generator.render.node import copy_rendered
+
+            copy_rendered(summary, summary.folder, out_dir)
+        return
+    from a2a_mcp.client import close_pool
+    from video_generator.remote import download_files
+
+    async def download() -> None:
+        try:
+            await download_files(files, out_dir)
+        finally:
+            await close_pool()
+
+    asyncio.run(download())
+    missing = [name for name in summary.files() if not (out_dir / name).is_file()]
+    if missing:
+        print(
+            f"warning: the orchestrator sent no file for {', '.join(missing)} "
+            "(does it serve /files? see docs/render.md)",
+            file=sys.stderr,
+        )
 
 
 def _write(package: Any, out_dir: Path) -> None:
