@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
@@ -354,6 +354,17 @@ class RenderedPlatform(Model):
     preview: str = Field(description='e.g. "tiktok/preview.mp4"')
     contact: str = Field(description='e.g. "tiktok/contact.png"')
     final: str | None = Field(default=None, description='With a model: "tiktok/final.mp4".')
+    voice_name: str | None = Field(default=None, description='e.g. "piper:en_US-joe-medium".')
+    word_timing: str | None = Field(
+        default=None, description='Word times "aligned" by the voice, or "estimated".'
+    )
+    captions_ass: str | None = Field(
+        default=None, description='Word-level captions, e.g. "tiktok/captions.ass".'
+    )
+    caption_style: str | None = None
+    music: str | None = Field(default=None, description="The music bed's file name, if any.")
+    loudness_lufs: float | None = Field(default=None, description="Integrated, as measured.")
+    true_peak_dbtp: float | None = Field(default=None, description="True peak, as measured.")
 
 
 class RenderedClips(Model):
@@ -394,6 +405,7 @@ class RenderSummary(Model):
         out: list[str] = []
         for item in self.platforms:
             out += [item.preview, item.contact] + ([item.final] if item.final else [])
+            out += [item.captions_ass] if item.captions_ass else []
         return out + self.reports
 
 
@@ -484,6 +496,27 @@ class RenderRequest(Model):
         default=None,
         min_length=1,
         description="Render only these of the brief's platforms (default: every cut).",
+    )
+    voice: str | None = Field(
+        default=None,
+        max_length=200,
+        description='A voice from `vidgen voices` (e.g. "joe", "espeak:en-us"); default: the '
+        "best installed for the script's language (Piper first, then espeak-ng).",
+    )
+    caption_style: Literal["pop", "karaoke", "boxed", "cues"] = Field(
+        default="pop",
+        description="Word-level captions burned in (pop, karaoke, boxed), or the cue overlays.",
+    )
+    music: str | None = Field(
+        default=None,
+        max_length=4096,
+        description="A music file, or a folder of them, where the renderer runs: a bed under "
+        "the voice, ducked while it speaks.",
+    )
+    media: str | None = Field(
+        default=None,
+        max_length=4096,
+        description="A folder of the creator's own images and clips, matched to shots.",
     )
 
     @field_validator("model")

@@ -35,7 +35,33 @@ def register(commands: Any) -> None:
         "--render",
         action="store_true",
         help="also render preview.mp4 and contact.png per platform (offline: Pillow, ffmpeg, "
-        "espeak-ng when installed)",
+        "a Piper or espeak-ng voice when installed)",
+    )
+    make.add_argument(
+        "--voice",
+        metavar="NAME",
+        help="with --render: the voice-over's voice (see `vidgen voices`; default: the best "
+        "installed, Piper first)",
+    )
+    make.add_argument(
+        "--caption-style",
+        choices=("pop", "karaoke", "boxed", "cues"),
+        help="with --render: word-level captions (pop: default, karaoke, boxed) or the timing "
+        "sheet's cues",
+    )
+    make.add_argument(
+        "--music",
+        type=Path,
+        metavar="FILE|DIR",
+        help="with --render: a music bed under the voice (ducked while it speaks); a folder: "
+        "one track of it",
+    )
+    make.add_argument(
+        "--media",
+        type=Path,
+        metavar="DIR",
+        help="with --render: your own images and clips, matched to shots by name and tags "
+        "(docs/render.md)",
     )
     make.add_argument(
         "--full-res",
@@ -80,7 +106,15 @@ def cmd_make(args: argparse.Namespace) -> int:
     _check_render_flags(args)
     # A dry run only estimates: the package is made, nothing is rendered or sent to fal.
     render = (
-        RenderRequest(full_res=args.full_res, model=args.model, budget_usd=args.budget)
+        RenderRequest(
+            full_res=args.full_res,
+            model=args.model,
+            budget_usd=args.budget,
+            voice=args.voice,
+            caption_style=args.caption_style or "pop",
+            music=str(args.music.expanduser().resolve()) if args.music else None,
+            media=str(args.media.expanduser().resolve()) if args.media else None,
+        )
         if args.render and not args.dry_run
         else None
     )
@@ -172,11 +206,34 @@ def _write(package: Any, out_dir: Path) -> None:
 FAL_USER_CODES = {"fal_auth", "fal_model", "budget_exceeded", "fal_balance"}
 
 
+def _check_media_flags(args: argparse.Namespace) -> None:
+    """--music, --media and --voice name things on this machine: they must be there."""
+    if args.music is not None and not args.music.expanduser().exists():
+        raise UserError(f"--music {args.music}: no such file or folder")
+    if args.media is not None and not args.media.expanduser().is_dir():
+        raise UserError(f"--media {args.media}: not a folder (give the folder of your media)")
+    if args.voice and args.remote is None:
+        from video_generator.render.voices import VoiceNotFoundError, resolve_voice
+
+        try:
+            resolve_voice(args.voice, "en")
+        except VoiceNotFoundError as exc:
+            raise UserError(f"--voice: {exc} (`vidgen voices` lists them)") from None
+
+
 def _check_render_flags(args: argparse.Namespace) -> None:
     """Flag mistakes, a wrong model id and a missing key are refused before any work."""
-    for flag, value in (("--full-res", args.full_res), ("--model", args.model)):
+    for flag, value in (
+        ("--full-res", args.full_res),
+        ("--model", args.model),
+        ("--voice", args.voice),
+        ("--caption-style", args.caption_style),
+        ("--music", args.music),
+        ("--media", args.media),
+    ):
         if value and not args.render:
             raise UserError(f"{flag} applies to the rendered video: add --render")
+    _check_media_flags(args)
     for flag, value in (("--budget", args.budget is not None), ("--dry-run", args.dry_run)):
         if value and not args.model:
             raise UserError(f"{flag} applies to AI clips: add --render --model <id> (docs/fal.md)")
@@ -222,7 +279,11 @@ def _estimate(package: Any, args: argparse.Namespace) -> Any:
 
 def _print_render(summary: Any, out_dir: Path) -> None:
     for item in summary.platforms:
-        voice = "voice-over" if item.voice else "silent"
+        voice = f"voice {item.voice_name}" if item.voice else "silent"
+        if item.music:
+            voice += f" + music {item.music}"
+        if item.loudness_lufs is not None:
+            voice += f" ({item.loudness_lufs:.1f} LUFS)"
         print(
             f"  preview {item.platform:<16} {item.duration_s:5.1f} s  {item.width}x{item.height}"
             f"  {voice}  rendered in {item.seconds:.1f} s: {out_dir / item.preview}"

@@ -29,6 +29,14 @@ CONTACT_GAP = 8
 CONTACT_LABEL = 26
 
 
+def fonts_dir() -> Path | None:
+    """The folder holding the bold caption font (libass is pointed at it), if any."""
+    for folder in _FONT_DIRS:
+        if (folder / _FONT_FILES["bold"]).is_file():
+            return folder
+    return None
+
+
 @lru_cache(maxsize=64)
 def font(weight: str, size: int) -> FontT:
     name = _FONT_FILES[weight]

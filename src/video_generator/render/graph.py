@@ -198,13 +198,10 @@ def _head(threads: int) -> list[str]:
     ]
 
 
-# Speech is levelled to -16 LUFS (the common target for phone playback); silence is not.
-# espeak-ng's speech peaks ~20 dB over its loudness: loudnorm alone, held to -1.5 dBTP,
-# stopped at -17.3 LUFS on a 60 s voice-over. A gentle compressor first (-24 dBFS, 4:1) gives
-# it the headroom: -16.1 LUFS.
-VOICE_LEVEL = (
-    "acompressor=threshold=0.0625:ratio=4:attack=5:release=120,loudnorm=I=-16:TP=-1.5:LRA=11"
-)
+def _filter_path(path: Path) -> str:
+    """A path as an ffmpeg filter option value: quoted, with the filter syntax escaped."""
+    text = str(path).replace("\\", "/").replace("'", "\\'").replace(":", "\\:")
+    return f"'{text}'"
 
 
 def final_args(
@@ -213,12 +210,16 @@ def final_args(
     chunk_list: Path | None,
     captions: Path | None,
     caption_xy: tuple[int, int],
-    voice: Path,
-    voiced: bool,
+    audio: Path,
     out: Path,
     encoding: Encoding,
+    ass: Path | None = None,
+    fonts_dir: Path | None = None,
 ) -> list[str]:
-    """The one pass that writes the platform's MP4: video, captions, voice, encoded."""
+    """The one pass that writes the platform's MP4: video, captions, the mixed sound, encoded.
+
+    Captions are either word-level ASS (burned in by libass) or the cue overlays (PNGs).
+    """
     w, h = timeline.width, timeline.height
     if chunk_list is not None:
         inputs = ["-f", "concat", "-safe", "0", "-i", str(chunk_list)]
@@ -237,14 +238,17 @@ def final_args(
     total = timeline.total_frames
     duration = total / FPS
     tail = f"trim=end_frame={total},setpts=N/({FPS}*TB)"
+    if ass is not None:
+        tail += f",ass=filename={_filter_path(ass)}"
+        if fonts_dir is not None:
+            tail += f":fontsdir={_filter_path(fonts_dir)}"
     if timeline.fade_out_frames:
         start = (total - timeline.fade_out_frames) / FPS
         tail += f",fade=t=out:st={start:.6f}:d={timeline.fade_out_frames / FPS:.6f}"
     parts.append(f"{label}{tail},format=yuv420p[vout]")
-    inputs += ["-i", str(voice)]
-    level = f"{VOICE_LEVEL}," if voiced else ""
+    inputs += ["-i", str(audio)]
     parts.append(
-        f"[{next_input}:a]{level}aresample=48000,apad=whole_dur={duration:.6f},"
+        f"[{next_input}:a]aresample=48000,apad=whole_dur={duration:.6f},"
         f"atrim=end={duration:.6f}[aout]"
     )
     return [

@@ -18,6 +18,7 @@ from video_generator.models import (
     RenderSummary,
     VideoPackage,
 )
+from video_generator.render.options import RenderOptions
 from video_generator.render.report import RenderReport
 
 log = structlog.get_logger(component="render_node")
@@ -127,6 +128,35 @@ def check_clips_budget(pkg: VideoPackage, request: RenderRequest, platforms: lis
         )
 
 
+def render_options(request: RenderRequest) -> RenderOptions:
+    """The request's creative choices, checked where the renderer runs (paths must exist)."""
+    from video_generator.render.voices import VoiceNotFoundError, resolve_voice
+
+    for field, value in (("render.music", request.music), ("render.media", request.media)):
+        if value is not None and not Path(value).expanduser().exists():
+            message = f"{field}: {value} does not exist where the renderer runs"
+            raise InvalidInputError(
+                message, details={"field": field, "errors": [{"field": field, "problem": message}]}
+            )
+    if request.voice is not None:
+        try:
+            resolve_voice(request.voice, "en")  # a named voice: the language does not matter
+        except VoiceNotFoundError as exc:
+            raise InvalidInputError(
+                str(exc),
+                details={
+                    "field": "render.voice",
+                    "errors": [{"field": "render.voice", "problem": str(exc)}],
+                },
+            ) from None
+    return RenderOptions(
+        voice=request.voice,
+        caption_style=request.caption_style,
+        music=Path(request.music).expanduser() if request.music else None,
+        media=Path(request.media).expanduser() if request.media else None,
+    )
+
+
 def _scaled(progress: Progress, start: float, span: float, prefix: str = "") -> Progress:
     async def report(fraction: float, message: str = "", data: dict | None = None) -> None:
         await progress(start + span * max(0.0, min(1.0, fraction)), prefix + message, data)
@@ -146,6 +176,7 @@ async def render_video(
     platforms = selected_platforms(pkg, request)
     check_clips_budget(pkg, request, platforms)
     folder = Path(folder)
+    options = render_options(request)
     preview_span = 0.5 if request.model else 1.0
     report = await render_package(
         pkg,
@@ -153,6 +184,7 @@ async def render_video(
         full_res=request.full_res,
         platforms=platforms,
         on_progress=_scaled(progress, 0.0, preview_span),
+        options=options,
     )
     _relative_report(report, folder, REPORT)
     reports = [REPORT]
@@ -201,6 +233,13 @@ async def render_video(
                 preview=f"{item.platform}/preview.mp4",
                 contact=f"{item.platform}/contact.png",
                 final=finals.get(item.platform),
+                voice_name=item.voice_name,
+                word_timing=item.word_timing,
+                captions_ass=f"{item.platform}/captions.ass" if item.captions_ass else None,
+                caption_style=item.caption_style,
+                music=Path(item.music).name if item.music else None,
+                loudness_lufs=item.loudness_lufs,
+                true_peak_dbtp=item.true_peak_dbtp,
             )
             for item in report.platforms
         ],
@@ -216,7 +255,9 @@ def _relative_report(report: RenderReport, folder: Path, name: str) -> None:
     files into the package, where the work folder's absolute paths would mean nothing."""
     data = report.model_dump(mode="json")
     for item in data["platforms"]:
-        for key in ("preview", "contact", "srt"):
+        for key in ("preview", "contact", "srt", "captions_ass"):
+            if item.get(key) is None:
+                continue
             path = Path(item[key])
             if path.is_relative_to(folder):
                 item[key] = path.relative_to(folder).as_posix()

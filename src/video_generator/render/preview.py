@@ -12,7 +12,7 @@ import asyncio
 import shutil
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import orjson
@@ -20,8 +20,9 @@ import orjson
 from a2a_mcp.agent import Progress, no_progress
 from a2a_mcp.observability import get_logger
 from video_generator.models import PlatformCut, VideoPackage
+from video_generator.render.ass import Box, words_from_cues, write_ass
 from video_generator.render.errors import RenderError
-from video_generator.render.frames import draw_caption, draw_contact, draw_still
+from video_generator.render.frames import draw_caption, draw_contact, draw_still, fonts_dir
 from video_generator.render.graph import (
     Encoding,
     ShotSource,
@@ -29,7 +30,9 @@ from video_generator.render.graph import (
     chunk_spans,
     final_args,
 )
-from video_generator.render.probe import probe
+from video_generator.render.mix import mix_audio, pick_music
+from video_generator.render.options import RenderOptions
+from video_generator.render.probe import loudness, probe
 from video_generator.render.report import PlatformRender, RenderReport
 from video_generator.render.timeline import FPS, Timeline, build_timeline, draft_size
 from video_generator.render.tools import cpu_count, ffmpeg_exe, run_tool
@@ -42,6 +45,7 @@ FULL = Encoding(preset="veryfast", crf=21)
 FFMPEG_TIMEOUT_FLOOR_S = 120.0
 FFMPEG_TIMEOUT_PER_VIDEO_S = 20.0  # generous: a 60 s draft takes a few seconds
 WORK_DIR = ".render-work"
+OPTIONS = RenderOptions()
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,7 @@ class _Job:
     contact: bool
     full_res: bool
     warnings: tuple[str, ...] = ()
+    options: RenderOptions = field(default_factory=RenderOptions)
 
 
 def _select(pkg: VideoPackage, platforms: list[str] | None) -> list[PlatformCut]:
@@ -104,12 +109,8 @@ async def _draw_stills(
     return dict(await asyncio.gather(*(one(key) for key in keys)))
 
 
-def _caption_track(
-    timeline: Timeline, cut: PlatformCut, work: Path
-) -> tuple[Path | None, tuple[int, int]]:
-    """Caption overlays as one concat list of transparent PNGs, frame-exact; and where it goes."""
-    if not timeline.captions:
-        return None, (0, 0)
+def caption_box(timeline: Timeline, cut: PlatformCut) -> Box:
+    """The cut's caption box (inside its safe zone) in the preview's pixels."""
     sx = timeline.width / cut.resolution.width
     sy = timeline.height / cut.resolution.height
     box = cut.caption_box
@@ -117,6 +118,17 @@ def _caption_track(
     y = min(int(box.y * sy), timeline.height - 2)
     w = max(2, min(int(box.width * sx), timeline.width - x) // 2 * 2)
     h = max(2, min(int(box.height * sy), timeline.height - y) // 2 * 2)
+    return Box(x, y, w, h)
+
+
+def _caption_track(
+    timeline: Timeline, cut: PlatformCut, work: Path
+) -> tuple[Path | None, tuple[int, int]]:
+    """Caption overlays as one concat list of transparent PNGs, frame-exact; and where it goes."""
+    if not timeline.captions:
+        return None, (0, 0)
+    box = caption_box(timeline, cut)
+    x, y, w, h = box.x, box.y, box.width, box.height
     blank = work / "cap-blank.png"
     draw_caption("", w, h, blank)
     lines = ["ffconcat version 1.0"]
@@ -145,6 +157,11 @@ def _caption_track(
     return listing, (x, y)
 
 
+def pkg_seed(cut: PlatformCut) -> str:
+    """What picks a track from a music folder: the same cut gets the same track."""
+    return cut.title
+
+
 def _timeout(timeline: Timeline) -> float:
     return max(FFMPEG_TIMEOUT_FLOOR_S, timeline.duration_s * FFMPEG_TIMEOUT_PER_VIDEO_S)
 
@@ -163,11 +180,40 @@ async def _render_one(
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True, exist_ok=True)
     warnings = list(job.warnings)
+    options = job.options
+    ass_out: Path | None = None
     try:
-        captions, caption_xy = await asyncio.to_thread(_caption_track, timeline, cut, work)
-        voice, voiced, voice_warnings = await build_voice_track(timeline, work)
-        warnings += voice_warnings
-        await report(platform, 0.1, "captions and voice-over ready")
+        track = await build_voice_track(timeline, work, options.voice)
+        warnings += track.warnings
+        captions, caption_xy = None, (0, 0)
+        if options.caption_style == "cues":
+            captions, caption_xy = await asyncio.to_thread(_caption_track, timeline, cut, work)
+        else:
+            words = track.words or words_from_cues(
+                [(s.first / FPS, (s.first + s.frames) / FPS, s.text) for s in timeline.captions]
+            )
+            ass_out = folder / "captions.ass"
+            box = caption_box(timeline, cut)
+            await asyncio.to_thread(
+                write_ass,
+                words,
+                options.caption_style,
+                timeline.width,
+                timeline.height,
+                box,
+                ass_out,
+            )
+        music = pick_music(options.music, pkg_seed(cut)) if options.music is not None else None
+        sound = await mix_audio(
+            track.path,
+            track.voiced,
+            music,
+            timeline.duration_s,
+            work,
+            platform=platform,
+            timeout_s=_timeout(timeline),
+        )
+        await report(platform, 0.1, "captions, voice-over and music ready")
 
         chunk_list: Path | None = None
         chunks = chunk_spans(timeline.shots)
@@ -207,10 +253,11 @@ async def _render_one(
             chunk_list,
             captions,
             caption_xy,
-            voice,
-            voiced,
+            sound.path,
             partial,
             encoding,
+            ass=ass_out,
+            fonts_dir=fonts_dir(),
         )
         total = timeline.total_frames
         pending: set[asyncio.Task[None]] = set()
@@ -253,6 +300,7 @@ async def _render_one(
 
             srt.write_text(to_srt(cut.captions), encoding="utf-8")
         info = await probe(output, platform=platform)
+        level = await loudness(output, platform=platform) if sound.integrated_lufs else None
     finally:
         shutil.rmtree(work, ignore_errors=True)
         try:
@@ -274,9 +322,16 @@ async def _render_one(
         fps=info.fps,
         duration_s=info.duration_s,
         has_audio=info.has_audio,
-        voice=voiced,
+        voice=track.voiced,
         full_res=job.full_res,
         warnings=warnings,
+        voice_name=track.voice if track.voiced else None,
+        word_timing="aligned" if track.aligned else ("estimated" if track.words else None),
+        captions_ass=ass_out,
+        caption_style=options.caption_style,
+        music=str(sound.music) if sound.music is not None else None,
+        loudness_lufs=round(level.integrated_lufs, 2) if level else None,
+        true_peak_dbtp=round(level.true_peak_dbtp, 2) if level else None,
     )
 
 
@@ -340,6 +395,7 @@ async def render_package(
     platforms: list[str] | None = None,
     max_workers: int | None = None,
     on_progress: Progress | None = None,
+    options: RenderOptions | None = None,
 ) -> RenderReport:
     """Write out_dir/<platform>/preview.mp4 and contact.png for each cut, and out_dir/render.json.
 
@@ -361,7 +417,9 @@ async def render_package(
             span.shot.id: ShotSource(stills[(span.shot.id, w, h)], "still")
             for span in timeline.shots
         }
-        jobs.append(_Job(cut, timeline, sources, "preview.mp4", True, full_res))
+        jobs.append(
+            _Job(cut, timeline, sources, "preview.mp4", True, full_res, (), options or OPTIONS)
+        )
     encoding = FULL if full_res else DRAFT
     return await _run_jobs(jobs, out_dir, encoding, workers, progress, started, "render.json")
 
@@ -393,6 +451,7 @@ async def assemble(
     full_res: bool = True,
     max_workers: int | None = None,
     on_progress: Progress | None = None,
+    options: RenderOptions | None = None,
 ) -> RenderReport:
     """Lay each clip where the preview lays the shot's still; write <platform>/final.mp4.
 
@@ -430,7 +489,9 @@ async def assemble(
             if fallbacks
             else ()
         )
-        jobs.append(_Job(cut, timeline, sources, "final.mp4", False, full_res, warnings))
+        jobs.append(
+            _Job(cut, timeline, sources, "final.mp4", False, full_res, warnings, options or OPTIONS)
+        )
     workers = _workers(len(jobs), max_workers)
     encoding = FULL if full_res else DRAFT
     return await _run_jobs(jobs, out_dir, encoding, workers, progress, started, "final.json")

@@ -22,9 +22,18 @@ class PlatformRender(BaseModel):
     fps: float = Field(gt=0)
     duration_s: float = Field(ge=0, description="Duration of the file, as probed.")
     has_audio: bool
-    voice: bool = Field(description="True when the audio holds an espeak-ng voice-over.")
+    voice: bool = Field(description="True when the audio holds a voice-over.")
     full_res: bool
     warnings: list[str] = Field(default_factory=list)
+    voice_name: str | None = Field(default=None, description='e.g. "piper:en_US-joe-medium".')
+    word_timing: str | None = Field(
+        default=None, description='"aligned" (from the voice) or "estimated" word times.'
+    )
+    captions_ass: Path | None = Field(default=None, description="Word-level captions (ASS).")
+    caption_style: str = "pop"
+    music: str | None = Field(default=None, description="The music bed's file, if any.")
+    loudness_lufs: float | None = Field(default=None, description="Integrated, as measured.")
+    true_peak_dbtp: float | None = Field(default=None, description="True peak, as measured.")
 
 
 class RenderReport(BaseModel):

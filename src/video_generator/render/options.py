@@ -1,0 +1,19 @@
+"""What a creator chose for a render beyond the package: voice, caption style, music, media."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+CAPTION_STYLES = ("pop", "karaoke", "boxed", "cues")
+DEFAULT_CAPTION_STYLE = "pop"
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    voice: str | None = None  # a name from `vidgen voices`; None: the best installed
+    caption_style: str = DEFAULT_CAPTION_STYLE  # one of CAPTION_STYLES
+    music: Path | None = None  # a file, or a folder to pick from
+    media: Path | None = None  # the creator's own images and clips
+    stock: bool = True  # search Pexels/Pixabay when their keys are set
+    ai_keyframes: bool = False  # fal.ai text-to-image keyframes (with a model and FAL_KEY)
