@@ -169,9 +169,19 @@ def _piper_speak(voice: VoiceInfo, text: str, length_scale: float) -> Speech:
     return Speech(samples, estimate_words(words, samples), False)
 
 
+def _duration_factor(scale: float) -> float:
+    """How much longer speech is at length_scale `scale` than at 1.0. Not proportional: pauses
+    and the model's padding do not stretch (measured on the joe voice from 0.6 to 1.5)."""
+    return 0.2 + 0.8 * scale
+
+
+def _scale_for(factor: float) -> float:
+    return min(1.8, max(0.4, (factor - 0.2) / 0.8))
+
+
 def piper_length_scale(wpm: float) -> float:
     """Piper's length_scale for a pace in words a minute (1.0 is the voice's own pace)."""
-    return min(1.6, max(0.45, PIPER_NATURAL_WPM / max(wpm, 60.0)))
+    return _scale_for(PIPER_NATURAL_WPM / max(wpm, 60.0))
 
 
 _SPOKEN: dict[tuple[str, str, float, float], Speech] = {}
@@ -189,8 +199,8 @@ def speak_piper(voice: VoiceInfo, text: str, wpm: float, slot_s: float) -> Speec
             return _SPOKEN[key]
         scale = piper_length_scale(wpm)
         speech = _piper_speak(voice, text, scale)
-        if speech.seconds > slot_s * 0.98 and scale > 0.45:
-            faster = max(0.45, scale * slot_s * 0.92 / speech.seconds)
+        if speech.seconds > slot_s * 0.98 and scale > 0.4:
+            faster = _scale_for(_duration_factor(scale) * slot_s * 0.92 / speech.seconds)
             speech = _piper_speak(voice, text, faster)
         if len(_SPOKEN) >= _SPOKEN_MAX:
             _SPOKEN.pop(next(iter(_SPOKEN)))

@@ -31,8 +31,8 @@ KNOWN_PIPER_PACKAGES = (
     ),
 )
 # A Piper voice speaks at about this pace with length_scale 1 (measured on the joe voice over
-# a minute of our scripts: 176 words a minute, pauses between sentences included).
-PIPER_NATURAL_WPM = 176.0
+# our scripts: 187-190 words a minute, pauses between sentences included).
+PIPER_NATURAL_WPM = 188.0
 
 
 @dataclass(frozen=True)
