@@ -165,6 +165,9 @@ class Shot(Model):
     mood: str
     palette: list[str] = Field(min_length=1, description="Hex colours, e.g. '#ffb703'.")
     prompts: GenerationPrompts
+    search_terms: list[str] = Field(
+        default_factory=list, description="Stock-footage search phrases for this shot."
+    )
 
 
 class Scene(Model):
@@ -340,6 +343,23 @@ class RunPlan(Model):
     makespan_ms: float
 
 
+class ShotMedia(Model):
+    """Where one shot's picture came from, with what it may be used under and what it cost."""
+
+    shot_id: str
+    source: Literal["media", "pexels", "pixabay", "fal", "card"] = Field(
+        description="media: the creator's --media folder; pexels/pixabay: stock; fal: an AI "
+        "keyframe; card: the drawn animatic card."
+    )
+    kind: Literal["still", "clip"] = "still"
+    file: str | None = Field(default=None, description="The file, relative to its folder.")
+    id: str | None = Field(default=None, description="The service's id for the item.")
+    url: str | None = Field(default=None, description="The item's page at the service.")
+    licence: str = Field(description="What it may be used under.")
+    attribution: str | None = Field(default=None, description="Credit line, where asked.")
+    cost_usd: float = Field(default=0.0, ge=0)
+
+
 class RenderedPlatform(Model):
     """One platform's preview as probed; files are relative to the package folder."""
 
@@ -365,6 +385,9 @@ class RenderedPlatform(Model):
     music: str | None = Field(default=None, description="The music bed's file name, if any.")
     loudness_lufs: float | None = Field(default=None, description="Integrated, as measured.")
     true_peak_dbtp: float | None = Field(default=None, description="True peak, as measured.")
+    shots: list[ShotMedia] = Field(
+        default_factory=list, description="Per shot, where its picture came from."
+    )
 
 
 class RenderedClips(Model):

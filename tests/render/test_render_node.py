@@ -93,7 +93,12 @@ async def test_embedded_render_bypasses_the_package_cache_not_the_specialists(
     (item,) = summary.platforms
     assert (item.preview, item.contact) == ("tiktok/preview.mp4", "tiktok/contact.png")
     assert item.seconds > 0 and summary.clips is None
-    assert summary.files() == ["tiktok/preview.mp4", "tiktok/contact.png", "render.json"]
+    assert summary.files() == [
+        "tiktok/preview.mp4",
+        "tiktok/contact.png",
+        "tiktok/captions.ass",
+        "render.json",
+    ]
     await check_preview(summary.folder / item.preview, first.cut("tiktok").duration_s)
     report = orjson.loads((summary.folder / "render.json").read_bytes())
     assert report["platforms"][0]["preview"] == "tiktok/preview.mp4"

@@ -133,6 +133,31 @@ class SceneDesigner(Agent):
         return storyboard
 
 
+_STOCK_STOP = frozenset(
+    "a an the of in on at to for with and or their his her its our your my this that these "
+    "those into from by who is are being explaining explains about how why what".split()
+)
+
+
+def search_terms_for(subject: str, topic: str, max_words: int = 3) -> list[str]:
+    """Stock-footage search phrases for a shot, best first: subject with topic, topic, subject.
+
+    Stock search engines match short noun phrases, so stop words go and phrases stay short.
+    """
+
+    def key_words(text: str) -> list[str]:
+        words = [w.strip(".,;:!?'\"()").lower() for w in text.split()]
+        return [w for w in words if w and w not in _STOCK_STOP and not w.isdigit()]
+
+    subject_words, topic_words = key_words(subject)[:max_words], key_words(topic)[:max_words]
+    terms = [
+        " ".join(dict.fromkeys(subject_words[:2] + topic_words[:2])),
+        " ".join(topic_words),
+        " ".join(subject_words),
+    ]
+    return [t for t in dict.fromkeys(terms) if t]
+
+
 def split_shots(shot_count: int, estimated_s: float, scene_max_s: float = SCENE_MAX_S) -> list[int]:
     """How a segment's shots spread over its scenes (one scene per scene_max_s, >= 1 shot each)."""
     scenes = min(shot_count, max(1, math.ceil(estimated_s / scene_max_s)))
@@ -424,6 +449,7 @@ class _StoryboardPlan:
                         prompts=GenerationPrompts(
                             prompt=prompt, motion_prompt=motion, negative_prompt=negative
                         ),
+                        search_terms=search_terms_for(shot.context["subject"], self.brief.topic),
                     )
                 )
             scenes.append(

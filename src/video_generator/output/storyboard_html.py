@@ -316,6 +316,37 @@ def _platform_table(pkg: VideoPackage) -> str:
     return _table(head, rows)
 
 
+def _render_table(pkg: VideoPackage) -> str:
+    """Per rendered platform: voice, music, loudness, and each shot's picture with its licence."""
+    assert pkg.render is not None
+    head = (
+        "<tr><th>Platform</th><th>Shot</th><th>Source</th><th>File or id</th>"
+        "<th>Licence and credit</th><th>Cost</th></tr>"
+    )
+    rows, notes = [], []
+    for item in pkg.render.platforms:
+        sound = [item.voice_name or "no voice"]
+        if item.music:
+            sound.append(f"music {item.music}")
+        if item.loudness_lufs is not None:
+            sound.append(f"{item.loudness_lufs:g} LUFS, {item.true_peak_dbtp:g} dBTP")
+        if item.caption_style:
+            sound.append(f"captions: {item.caption_style}")
+        notes.append(
+            f"<li><strong>{e(platform_name(item.platform))}</strong>: {e(' · '.join(sound))}</li>"
+        )
+        for shot in item.shots:
+            credit = shot.licence + (f" · {shot.attribution}" if shot.attribution else "")
+            where = shot.file or shot.id or ""
+            link = f'<a href="{e(shot.url)}">{e(where)}</a>' if shot.url else e(where)
+            rows.append(
+                f"<tr><td>{e(item.platform)}</td><td>{e(shot.shot_id)}</td>"
+                f"<td>{e(shot.source)} ({e(shot.kind)})</td><td>{link}</td>"
+                f'<td dir="auto">{e(credit)}</td><td class="n">${shot.cost_usd:.2f}</td></tr>'
+            )
+    return f"<ul>{''.join(notes)}</ul>" + _table(head, rows)
+
+
 def _quality_table(pkg: VideoPackage) -> str:
     if not pkg.quality.gates:
         return "<p>No gate was run.</p>"
@@ -399,6 +430,7 @@ def storyboard_html(pkg: VideoPackage) -> str:
         *(_scene(n, scene, index, aspect) for n, scene in enumerate(board.scenes, start=1)),
         "<h2>Platforms</h2>",
         _platform_table(pkg),
+        *(["<h2>Pictures and sound</h2>", _render_table(pkg)] if pkg.render else []),
         "<h2>Quality gates</h2>",
         _quality_table(pkg),
         "</main>",

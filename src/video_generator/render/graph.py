@@ -24,6 +24,8 @@ SourceKind = Literal["still", "clip"]
 class ShotSource:
     path: Path
     kind: SourceKind
+    loop: bool = False  # a clip shorter than its shot plays again (a creator's or stock clip)
+    poster: Path | None = None  # a still of it, for the contact sheet (clips)
 
 
 @dataclass(frozen=True)
@@ -147,6 +149,8 @@ def video_inputs_and_filter(
         if source.kind == "still":
             # Without it an image input says 25 fps, and xfade refuses to join it with a clip.
             inputs += ["-framerate", str(FPS)]
+        if source.loop:
+            inputs += ["-stream_loop", "-1"]
         inputs += ["-i", str(source.path)]
         parts.append(_shot_filter(span, source, index, w, h))
     joins, label = _join(spans)

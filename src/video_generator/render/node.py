@@ -240,6 +240,7 @@ async def render_video(
                 music=Path(item.music).name if item.music else None,
                 loudness_lufs=item.loudness_lufs,
                 true_peak_dbtp=item.true_peak_dbtp,
+                shots=item.shots,
             )
             for item in report.platforms
         ],

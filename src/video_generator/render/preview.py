@@ -19,7 +19,7 @@ import orjson
 
 from a2a_mcp.agent import Progress, no_progress
 from a2a_mcp.observability import get_logger
-from video_generator.models import PlatformCut, VideoPackage
+from video_generator.models import PlatformCut, ShotMedia, VideoPackage
 from video_generator.render.ass import Box, words_from_cues, write_ass
 from video_generator.render.errors import RenderError
 from video_generator.render.frames import draw_caption, draw_contact, draw_still, fonts_dir
@@ -34,6 +34,7 @@ from video_generator.render.mix import mix_audio, pick_music
 from video_generator.render.options import RenderOptions
 from video_generator.render.probe import loudness, probe
 from video_generator.render.report import PlatformRender, RenderReport
+from video_generator.render.sources import card, choose_sources
 from video_generator.render.timeline import FPS, Timeline, build_timeline, draft_size
 from video_generator.render.tools import cpu_count, ffmpeg_exe, run_tool
 from video_generator.render.voice import build_voice_track
@@ -58,6 +59,7 @@ class _Job:
     full_res: bool
     warnings: tuple[str, ...] = ()
     options: RenderOptions = field(default_factory=RenderOptions)
+    records: dict[str, ShotMedia] = field(default_factory=dict)
 
 
 def _select(pkg: VideoPackage, platforms: list[str] | None) -> list[PlatformCut]:
@@ -288,7 +290,7 @@ async def _render_one(
         if job.contact:
             tiles = [
                 (
-                    job.sources[span.shot.id].path,
+                    job.sources[span.shot.id].poster or job.sources[span.shot.id].path,
                     f"{span.index + 1}. {span.shot.id}  {span.first / FPS:.1f}s",
                 )
                 for span in timeline.shots
@@ -332,6 +334,7 @@ async def _render_one(
         music=str(sound.music) if sound.music is not None else None,
         loudness_lufs=round(level.integrated_lufs, 2) if level else None,
         true_peak_dbtp=round(level.true_peak_dbtp, 2) if level else None,
+        shots=[job.records.get(span.shot.id) or card(span.shot.id) for span in timeline.shots],
     )
 
 
@@ -408,17 +411,18 @@ async def render_package(
     cuts = _select(pkg, platforms)
     workers = _workers(len(cuts), max_workers)
     sized = [(cut, *_size(cut, full_res)) for cut in cuts]
+    options = options or OPTIONS
     stills = await _draw_stills(pkg, out_dir, sized, cpu_count())
+    chosen, records = await choose_sources(
+        pkg, out_dir, {(w, h) for _cut, w, h in sized}, stills, options
+    )
     await progress(0.1, f"{len(stills)} stills drawn", {})
     jobs = []
     for cut, w, h in sized:
         timeline = build_timeline(pkg, cut, w, h)
-        sources = {
-            span.shot.id: ShotSource(stills[(span.shot.id, w, h)], "still")
-            for span in timeline.shots
-        }
+        sources = {span.shot.id: chosen[(span.shot.id, w, h)] for span in timeline.shots}
         jobs.append(
-            _Job(cut, timeline, sources, "preview.mp4", True, full_res, (), options or OPTIONS)
+            _Job(cut, timeline, sources, "preview.mp4", True, full_res, (), options, records)
         )
     encoding = FULL if full_res else DRAFT
     return await _run_jobs(jobs, out_dir, encoding, workers, progress, started, "render.json")

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from video_generator.models import ShotMedia
+
 
 class PlatformRender(BaseModel):
     """One platform's preview, as probed from the file written."""
@@ -34,6 +36,7 @@ class PlatformRender(BaseModel):
     music: str | None = Field(default=None, description="The music bed's file, if any.")
     loudness_lufs: float | None = Field(default=None, description="Integrated, as measured.")
     true_peak_dbtp: float | None = Field(default=None, description="True peak, as measured.")
+    shots: list[ShotMedia] = Field(default_factory=list, description="Each shot's picture.")
 
 
 class RenderReport(BaseModel):

@@ -1,0 +1,98 @@
+"""A picture for every shot, from the first source that has one, and a record of each.
+
+Order: the creator's own media (`--media DIR`, render.media), then the drawn animatic card.
+Every shot's choice is recorded as a ShotMedia (source, file or id, licence, cost), which goes
+into render.json, package.json and storyboard.html.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from video_generator.models import Shot, ShotMedia, VideoPackage
+from video_generator.render.graph import ShotSource
+from video_generator.render.media import fit_still, match_media, scan_media
+from video_generator.render.options import RenderOptions
+from video_generator.render.tools import ffmpeg_exe, run_tool
+
+CARD_LICENCE = "drawn by vidgen for this package"
+OWN_LICENCE = "the creator's own (from --media)"
+
+Key = tuple[str, int, int]  # (shot id, width, height)
+
+
+def card(shot_id: str) -> ShotMedia:
+    return ShotMedia(shot_id=shot_id, source="card", licence=CARD_LICENCE)
+
+
+async def _poster(clip: Path, width: int, height: int, out: Path) -> Path:
+    """A frame of the clip, cropped to the frame, for the contact sheet."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    await run_tool(
+        [
+            *(ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", "-loglevel", "error"),
+            *("-i", str(clip), "-frames:v", "1"),
+            *(
+                "-vf",
+                f"scale={width}:{height}:force_original_aspect_ratio=increase,"
+                f"crop={width}:{height}",
+            ),
+            str(out),
+        ],
+        step="media poster",
+        platform=None,
+        timeout_s=60,
+    )
+    return out
+
+
+async def choose_sources(
+    pkg: VideoPackage,
+    out_dir: Path,
+    sizes: set[tuple[int, int]],
+    stills: dict[Key, Path],
+    options: RenderOptions,
+) -> tuple[dict[Key, ShotSource], dict[str, ShotMedia]]:
+    """Per (shot, size) the picture to show, and per shot where it came from."""
+    shots: list[Shot] = pkg.storyboard.shots()
+    records = {shot.id: card(shot.id) for shot in shots}
+    sources: dict[Key, ShotSource] = {
+        key: ShotSource(path, "still") for key, path in stills.items()
+    }
+    if options.media is not None:
+        items = await asyncio.to_thread(scan_media, options.media)
+        matched = match_media(shots, items)
+        jobs = []
+        for shot_id, item in matched.items():
+            records[shot_id] = ShotMedia(
+                shot_id=shot_id,
+                source="media",
+                kind="clip" if item.kind == "clip" else "still",
+                file=item.relative,
+                licence=OWN_LICENCE,
+            )
+            for w, h in sizes:
+                if (shot_id, w, h) not in stills:
+                    continue
+                folder = out_dir / "frames" / f"{w}x{h}"
+                if item.kind == "still":
+                    jobs.append(
+                        (
+                            (shot_id, w, h),
+                            asyncio.to_thread(
+                                fit_still, item.path, w, h, folder / f"{shot_id}.media.png"
+                            ),
+                            None,
+                        )
+                    )
+                else:
+                    poster = _poster(item.path, w, h, folder / f"{shot_id}.poster.png")
+                    jobs.append(((shot_id, w, h), poster, item.path))
+        done = await asyncio.gather(*(job for _key, job, _clip in jobs))
+        for (key, _job, clip), path in zip(jobs, done, strict=True):
+            if clip is None:
+                sources[key] = ShotSource(path, "still")
+            else:
+                sources[key] = ShotSource(clip, "clip", loop=True, poster=path)
+    return sources, records
