@@ -541,6 +541,10 @@ class RenderRequest(Model):
         max_length=4096,
         description="A folder of the creator's own images and clips, matched to shots.",
     )
+    stock: bool = Field(
+        default=True,
+        description="Search Pexels/Pixabay for shots without media, when their keys are set.",
+    )
 
     @field_validator("model")
     @classmethod

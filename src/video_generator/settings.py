@@ -67,6 +67,14 @@ class Settings(BaseSettings):
     fal_breaker_failures: int = Field(default=5, ge=1)
     fal_breaker_cooldown_s: float = Field(default=30.0, ge=0)
     fal_max_concurrency: int = Field(default=4, ge=1)
+    # Stock footage for shots (render/stock.py): keys, where the APIs live (tests point these
+    # at loopback stand-ins), the timeout of each call, and the longest rate-limit wait.
+    pexels_api_key: SecretStr | None = Field(default=None, alias="PEXELS_API_KEY")
+    pixabay_api_key: SecretStr | None = Field(default=None, alias="PIXABAY_API_KEY")
+    pexels_url: str = "https://api.pexels.com/v1/videos"
+    pixabay_url: str = "https://pixabay.com/api/videos/"
+    stock_timeout_s: float = Field(default=20.0, gt=0)
+    stock_max_wait_s: float = Field(default=30.0, ge=0)
 
 
 def render_root(settings: Settings) -> Path:

@@ -64,6 +64,12 @@ def register(commands: Any) -> None:
         "(docs/render.md)",
     )
     make.add_argument(
+        "--no-stock",
+        action="store_true",
+        help="with --render: no Pexels/Pixabay footage even when PEXELS_API_KEY or "
+        "PIXABAY_API_KEY is set",
+    )
+    make.add_argument(
         "--full-res",
         action="store_true",
         help="with --render: the platform's full resolution (default: a draft, 540 px short side)",
@@ -114,6 +120,7 @@ def cmd_make(args: argparse.Namespace) -> int:
             caption_style=args.caption_style or "pop",
             music=str(args.music.expanduser().resolve()) if args.music else None,
             media=str(args.media.expanduser().resolve()) if args.media else None,
+            stock=not args.no_stock,
         )
         if args.render and not args.dry_run
         else None
@@ -230,6 +237,7 @@ def _check_render_flags(args: argparse.Namespace) -> None:
         ("--caption-style", args.caption_style),
         ("--music", args.music),
         ("--media", args.media),
+        ("--no-stock", args.no_stock),
     ):
         if value and not args.render:
             raise UserError(f"{flag} applies to the rendered video: add --render")

@@ -30,6 +30,8 @@ FINAL_REPORT = "final.json"
 # is paid for once (never pruned; the name cannot be a task id).
 PAID_CLIPS = "_paid_clips"
 CLIPS_REPORT = "clips/report.json"
+# Beside the task folders too: stock footage downloads, content-addressed, shared by renders.
+STOCK_CACHE = "_stock_cache"
 
 
 class RenderWorkspace:
@@ -154,6 +156,7 @@ def render_options(request: RenderRequest) -> RenderOptions:
         caption_style=request.caption_style,
         music=Path(request.music).expanduser() if request.music else None,
         media=Path(request.media).expanduser() if request.media else None,
+        stock=request.stock,
     )
 
 
@@ -185,6 +188,7 @@ async def render_video(
         platforms=platforms,
         on_progress=_scaled(progress, 0.0, preview_span),
         options=options,
+        stock_cache=folder.parent / STOCK_CACHE,
     )
     _relative_report(report, folder, REPORT)
     reports = [REPORT]

@@ -59,7 +59,7 @@ class _Job:
     full_res: bool
     warnings: tuple[str, ...] = ()
     options: RenderOptions = field(default_factory=RenderOptions)
-    records: dict[str, ShotMedia] = field(default_factory=dict)
+    records: dict[tuple[str, int, int], ShotMedia] = field(default_factory=dict)
 
 
 def _select(pkg: VideoPackage, platforms: list[str] | None) -> list[PlatformCut]:
@@ -334,7 +334,10 @@ async def _render_one(
         music=str(sound.music) if sound.music is not None else None,
         loudness_lufs=round(level.integrated_lufs, 2) if level else None,
         true_peak_dbtp=round(level.true_peak_dbtp, 2) if level else None,
-        shots=[job.records.get(span.shot.id) or card(span.shot.id) for span in timeline.shots],
+        shots=[
+            job.records.get((span.shot.id, timeline.width, timeline.height)) or card(span.shot.id)
+            for span in timeline.shots
+        ],
     )
 
 
@@ -399,6 +402,7 @@ async def render_package(
     max_workers: int | None = None,
     on_progress: Progress | None = None,
     options: RenderOptions | None = None,
+    stock_cache: Path | None = None,
 ) -> RenderReport:
     """Write out_dir/<platform>/preview.mp4 and contact.png for each cut, and out_dir/render.json.
 
@@ -413,8 +417,8 @@ async def render_package(
     sized = [(cut, *_size(cut, full_res)) for cut in cuts]
     options = options or OPTIONS
     stills = await _draw_stills(pkg, out_dir, sized, cpu_count())
-    chosen, records = await choose_sources(
-        pkg, out_dir, {(w, h) for _cut, w, h in sized}, stills, options
+    chosen, records, source_warnings = await choose_sources(
+        pkg, out_dir, {(w, h) for _cut, w, h in sized}, stills, options, stock_cache
     )
     await progress(0.1, f"{len(stills)} stills drawn", {})
     jobs = []
@@ -422,7 +426,17 @@ async def render_package(
         timeline = build_timeline(pkg, cut, w, h)
         sources = {span.shot.id: chosen[(span.shot.id, w, h)] for span in timeline.shots}
         jobs.append(
-            _Job(cut, timeline, sources, "preview.mp4", True, full_res, (), options, records)
+            _Job(
+                cut,
+                timeline,
+                sources,
+                "preview.mp4",
+                True,
+                full_res,
+                tuple(source_warnings),
+                options,
+                records,
+            )
         )
     encoding = FULL if full_res else DRAFT
     return await _run_jobs(jobs, out_dir, encoding, workers, progress, started, "render.json")

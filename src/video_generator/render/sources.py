@@ -1,8 +1,9 @@
 """A picture for every shot, from the first source that has one, and a record of each.
 
-Order: the creator's own media (`--media DIR`, render.media), then the drawn animatic card.
-Every shot's choice is recorded as a ShotMedia (source, file or id, licence, cost), which goes
-into render.json, package.json and storyboard.html.
+Order: the creator's own media (`--media DIR`, render.media), stock footage from Pexels and
+Pixabay (when PEXELS_API_KEY or PIXABAY_API_KEY is set, render.stock), then the drawn animatic
+card. Every shot's choice is recorded as a ShotMedia (source, file or id, licence, credit,
+cost), which goes into render.json, package.json and storyboard.html.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from video_generator.models import Shot, ShotMedia, VideoPackage
 from video_generator.render.graph import ShotSource
 from video_generator.render.media import fit_still, match_media, scan_media
 from video_generator.render.options import RenderOptions
+from video_generator.render.stock import StockClient, StockSettings, StockUnavailable, StockVideo
 from video_generator.render.tools import ffmpeg_exe, run_tool
 
 CARD_LICENCE = "drawn by vidgen for this package"
@@ -47,16 +49,55 @@ async def _poster(clip: Path, width: int, height: int, out: Path) -> Path:
     return out
 
 
+async def _stock(
+    shots: list[Shot],
+    sizes: set[tuple[int, int]],
+    stills: dict[Key, Path],
+    sources: dict[Key, ShotSource],
+    records: dict[Key, ShotMedia],
+    out_dir: Path,
+    cache_dir: Path,
+) -> list[str]:
+    """Stock clips for the shots still on their card; returns the warnings."""
+    settings = StockSettings.from_settings()
+    if not settings.any_key:
+        return []
+    client = StockClient(settings, cache_dir)
+    wanted = [
+        (shot, w, h)
+        for shot in shots
+        for w, h in sorted(sizes)
+        if (shot.id, w, h) in stills and records[(shot.id, w, h)].source == "card"
+    ]
+    # One shot after another: each takes the first video no earlier shot took.
+    found = [(shot, w, h, await client.find(shot, w, h)) for shot, w, h in wanted]
+
+    async def fetch(shot: Shot, w: int, h: int, video: StockVideo) -> None:
+        try:
+            clip = await client.download(video)
+        except StockUnavailable as exc:
+            client.warnings.append(f"stock footage: {exc}; {shot.id} shows its card")
+            return
+        folder = out_dir / "frames" / f"{w}x{h}"
+        poster = await _poster(clip, w, h, folder / f"{shot.id}.poster.png")
+        sources[(shot.id, w, h)] = ShotSource(clip, "clip", loop=True, poster=poster)
+        records[(shot.id, w, h)] = video.record(shot.id)
+
+    await asyncio.gather(*(fetch(s, w, h, v) for s, w, h, v in found if v is not None))
+    return client.warnings
+
+
 async def choose_sources(
     pkg: VideoPackage,
     out_dir: Path,
     sizes: set[tuple[int, int]],
     stills: dict[Key, Path],
     options: RenderOptions,
-) -> tuple[dict[Key, ShotSource], dict[str, ShotMedia]]:
-    """Per (shot, size) the picture to show, and per shot where it came from."""
+    stock_cache: Path | None = None,
+) -> tuple[dict[Key, ShotSource], dict[Key, ShotMedia], list[str]]:
+    """Per (shot, size) the picture to show and where it came from; and warnings."""
     shots: list[Shot] = pkg.storyboard.shots()
-    records = {shot.id: card(shot.id) for shot in shots}
+    records = {key: card(key[0]) for key in stills}
     sources: dict[Key, ShotSource] = {
         key: ShotSource(path, "still") for key, path in stills.items()
     }
@@ -65,7 +106,7 @@ async def choose_sources(
         matched = match_media(shots, items)
         jobs = []
         for shot_id, item in matched.items():
-            records[shot_id] = ShotMedia(
+            record = ShotMedia(
                 shot_id=shot_id,
                 source="media",
                 kind="clip" if item.kind == "clip" else "still",
@@ -75,6 +116,7 @@ async def choose_sources(
             for w, h in sizes:
                 if (shot_id, w, h) not in stills:
                     continue
+                records[(shot_id, w, h)] = record
                 folder = out_dir / "frames" / f"{w}x{h}"
                 if item.kind == "still":
                     jobs.append(
@@ -95,4 +137,8 @@ async def choose_sources(
                 sources[key] = ShotSource(path, "still")
             else:
                 sources[key] = ShotSource(clip, "clip", loop=True, poster=path)
-    return sources, records
+    warnings: list[str] = []
+    if options.stock:
+        cache = stock_cache or out_dir / ".stock-cache"
+        warnings = await _stock(shots, sizes, stills, sources, records, out_dir, cache)
+    return sources, records, warnings
