@@ -545,6 +545,25 @@ class RenderRequest(Model):
         default=True,
         description="Search Pexels/Pixabay for shots without media, when their keys are set.",
     )
+    keyframes: str | None = Field(
+        default=None,
+        description="AI keyframes for shots without media or stock: a fal text-to-image model "
+        '("flux-schnell", "flux-dev"), or "none". Default: flux-schnell when the model is '
+        "image-to-video (they are its start images), else none. Needs FAL_KEY.",
+    )
+
+    @field_validator("keyframes")
+    @classmethod
+    def _known_image_model(cls, value: str | None) -> str | None:
+        if value is not None and value != "none":
+            from video_generator.render.fal.errors import FalError
+            from video_generator.render.fal.models import get_image_model
+
+            try:
+                get_image_model(value)
+            except FalError as exc:
+                raise ValueError(str(exc)) from None
+        return value
 
     @field_validator("model")
     @classmethod

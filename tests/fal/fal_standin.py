@@ -24,6 +24,7 @@ from aiohttp import web
 KEY = "test-key-id:test-key-secret"
 BROKE_KEY = "broke-key:no-money"
 CDN_TOKEN = "cdn-token-42"
+KEYFRAME_COLOUR = (200, 30, 200)  # the stand-in's FLUX pictures are all this magenta
 
 _KLING_D = {"5", "10"}
 _HAILUO_D = {"6", "10"}
@@ -97,6 +98,20 @@ ENDPOINTS: dict[str, Rules] = {
         resolution={"720p", "1080p"},
         generate_audio={False, True},
     ),
+    "fal-ai/flux/schnell": _rules(
+        {"prompt"},
+        {
+            "image_size",
+            "num_inference_steps",
+            "seed",
+            "num_images",
+            "enable_safety_checker",
+            "output_format",
+            "sync_mode",
+        },
+        num_inference_steps={1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12},
+        output_format={"jpeg", "png"},
+    ),
     "fal-ai/veo3/fast": _rules(
         {"prompt"},
         _VEO_FIELDS,
@@ -135,6 +150,23 @@ def validate(endpoint: str, body: Any) -> list[dict[str, Any]]:
                     "input": body[name],
                 }
             )
+    size = body.get("image_size")
+    named = {"square_hd", "square", "portrait_4_3", "portrait_16_9", "landscape_4_3"}
+    if size is not None and not (
+        (isinstance(size, str) and size in named | {"landscape_16_9"})
+        or (
+            isinstance(size, dict)
+            and set(size) == {"width", "height"}
+            and all(isinstance(v, int) and 1 <= v <= 14142 for v in size.values())
+        )
+    ):
+        errors.append(
+            {
+                "loc": ["body", "image_size"],
+                "msg": "Input should be a valid ImageSize",
+                "type": "model_type",
+            }
+        )
     prompt = body.get("prompt")
     if "prompt" in body and (not isinstance(prompt, str) or not prompt.strip()):
         errors.append({"loc": ["body", "prompt"], "msg": "Prompt is empty", "type": "value_error"})
@@ -184,6 +216,7 @@ class FalStandIn:
         self.hold = asyncio.Event()  # when cleared, jobs stay IN_QUEUE
         self.hold.set()
         self.uploads: dict[str, bytes] = {}
+        self.keyframe_png = _solid_png(KEYFRAME_COLOUR)
         self.tokens_issued = 0
         self._ids = itertools.count(1)
         self._runner: web.AppRunner | None = None
@@ -342,6 +375,23 @@ class FalStandIn:
             return web.json_response({"detail": "Request not found"}, status=404)
         if job.result_fault is not None:
             return _answer(job.result_fault)
+        if job.endpoint.startswith("fal-ai/flux/"):
+            size = job.body.get("image_size") or {"width": 1024, "height": 768}
+            return web.json_response(
+                {
+                    "images": [
+                        {
+                            "url": f"{self.url}/media/{request_id}.png",
+                            "width": size["width"],
+                            "height": size["height"],
+                            "content_type": "image/png",
+                        }
+                    ],
+                    "seed": 42,
+                    "has_nsfw_concepts": [False],
+                    "prompt": job.body["prompt"],
+                }
+            )
         return web.json_response(
             {
                 "video": {
@@ -404,10 +454,23 @@ class FalStandIn:
             return web.json_response({"detail": "unexpected credentials"}, status=400)
         if parts[-1].endswith(".mp4"):
             return web.FileResponse(self.clip)
+        if parts[-1].startswith("req-") and parts[-1].endswith(".png"):
+            return web.Response(body=self.keyframe_png, content_type="image/png")
         data = self.uploads.get(parts[-1])
         if data is None:
             return web.json_response({"detail": "no such file"}, status=404)
         return web.Response(body=data)
+
+
+def _solid_png(colour: tuple[int, int, int]) -> bytes:
+    """What the stand-in's FLUX answers with: a small PNG of one colour."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (96, 64), colour).save(buffer, format="PNG")
+    return buffer.getvalue()
 
 
 def _answer(fault: Fault) -> web.Response:

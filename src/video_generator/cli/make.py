@@ -64,6 +64,13 @@ def register(commands: Any) -> None:
         "(docs/render.md)",
     )
     make.add_argument(
+        "--keyframes",
+        metavar="MODEL",
+        help="with --render: AI keyframes (fal.ai FLUX) for shots without media or stock: "
+        "flux-schnell or flux-dev, or none (default: flux-schnell with an image-to-video "
+        "--model, as its start images; key from FAL_KEY; counted in --budget)",
+    )
+    make.add_argument(
         "--no-stock",
         action="store_true",
         help="with --render: no Pexels/Pixabay footage even when PEXELS_API_KEY or "
@@ -121,6 +128,7 @@ def cmd_make(args: argparse.Namespace) -> int:
             music=str(args.music.expanduser().resolve()) if args.music else None,
             media=str(args.media.expanduser().resolve()) if args.media else None,
             stock=not args.no_stock,
+            keyframes=args.keyframes,
         )
         if args.render and not args.dry_run
         else None
@@ -153,10 +161,20 @@ def cmd_make(args: argparse.Namespace) -> int:
     with view, _fal_errors():
         package, files = asyncio.run(run())
     if args.dry_run:
+        from video_generator.render.node import estimate_keyframes_usd, keyframe_model
+
         estimate = _estimate(package, args)
         print(estimate.to_text())
+        wanted = RenderRequest(model=args.model, keyframes=args.keyframes)
+        keyframes_usd = estimate_keyframes_usd(package, wanted, [c.platform for c in package.cuts])
+        total = estimate.total_usd + keyframes_usd
+        if keyframes_usd:
+            print(
+                f"AI keyframes ({keyframe_model(wanted)}): at most ${keyframes_usd:.3f} "
+                f"(one per shot and aspect); total ${total:.2f}"
+            )
         if args.budget is not None:
-            verdict = "within" if estimate.total_usd <= args.budget + 1e-9 else "OVER"
+            verdict = "within" if total <= args.budget + 1e-9 else "OVER"
             print(f"budget ${args.budget:.2f}: the estimate is {verdict} it")
         return 0
     out_dir = args.out or default_out_dir(package.brief, get_settings().out_dir, package=package)
@@ -238,15 +256,32 @@ def _check_render_flags(args: argparse.Namespace) -> None:
         ("--music", args.music),
         ("--media", args.media),
         ("--no-stock", args.no_stock),
+        ("--keyframes", args.keyframes),
     ):
         if value and not args.render:
             raise UserError(f"{flag} applies to the rendered video: add --render")
     _check_media_flags(args)
-    for flag, value in (("--budget", args.budget is not None), ("--dry-run", args.dry_run)):
-        if value and not args.model:
-            raise UserError(f"{flag} applies to AI clips: add --render --model <id> (docs/fal.md)")
+    keyframes = args.keyframes not in (None, "none")
+    if args.budget is not None and not (args.model or keyframes):
+        raise UserError("--budget applies to AI clips: add --render --model <id> (docs/fal.md)")
+    if args.dry_run and not args.model:
+        raise UserError("--dry-run applies to AI clips: add --render --model <id> (docs/fal.md)")
     if args.budget is not None and args.budget < 0:
         raise UserError(f"--budget takes an amount in US dollars, not {args.budget:g}")
+    if keyframes:
+        from video_generator.render.fal import FalError
+        from video_generator.render.fal.models import get_image_model
+        from video_generator.settings import Settings
+
+        try:
+            get_image_model(args.keyframes)
+        except FalError as exc:
+            raise UserError(f"--keyframes: {exc}") from None
+        if not args.dry_run and args.remote is None and Settings().fal_key is None:
+            raise UserError(
+                "--keyframes needs FAL_KEY: create a key at https://fal.ai/dashboard/keys and "
+                "`export FAL_KEY=<key>`, or use --keyframes none"
+            )
     if not args.model:
         return
     from video_generator.render.fal import FalAuthError, get_model
@@ -296,6 +331,12 @@ def _print_render(summary: Any, out_dir: Path) -> None:
             f"  preview {item.platform:<16} {item.duration_s:5.1f} s  {item.width}x{item.height}"
             f"  {voice}  rendered in {item.seconds:.1f} s: {out_dir / item.preview}"
         )
+    spent = sum(s.cost_usd for item in summary.platforms for s in item.shots if s.source == "fal")
+    sources = sorted({s.source for item in summary.platforms for s in item.shots})
+    print(
+        f"  pictures from: {', '.join(sources)}"
+        + (f" (AI keyframes ${spent:.3f})" if spent else "")
+    )
     for warning in sorted({w for item in summary.platforms for w in item.warnings}):
         print(f"  warning: {warning}")
     clips = summary.clips

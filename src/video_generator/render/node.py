@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import shutil
+from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 import orjson
@@ -100,28 +102,95 @@ def selected_platforms(pkg: VideoPackage, request: RenderRequest) -> list[str]:
     return list(dict.fromkeys(request.platforms))
 
 
-def check_clips_budget(pkg: VideoPackage, request: RenderRequest, platforms: list[str]) -> None:
-    """The clips' estimate against budget_usd, and the key, before anything is drawn or sent."""
+def keyframe_model(request: RenderRequest) -> str | None:
+    """The AI keyframe model the request uses: its own, else flux-schnell for an image-to-video
+    model (the keyframes are its start images), else none."""
+    if request.keyframes == "none":
+        return None
+    if request.keyframes is not None:
+        return request.keyframes
     if request.model is None:
+        return None
+    from video_generator.render.fal import Mode, get_model
+    from video_generator.render.fal.models import DEFAULT_KEYFRAME_MODEL
+
+    return DEFAULT_KEYFRAME_MODEL if get_model(request.model).endpoint(Mode.IMAGE) else None
+
+
+def estimate_keyframes_usd(
+    pkg: VideoPackage, request: RenderRequest, platforms: list[str]
+) -> float:
+    """The most the keyframes can cost: one per shot and aspect (each made once)."""
+    model_id = keyframe_model(request)
+    if model_id is None:
+        return 0.0
+    from video_generator.render.fal.keyframes import estimate_keyframes
+    from video_generator.render.fal.models import get_image_model
+    from video_generator.render.timeline import draft_size
+
+    model = get_image_model(model_id)
+    shots = {shot.id: shot for shot in pkg.storyboard.shots()}
+    wanted: dict[tuple[str, tuple[int, int]], tuple] = {}
+    for cut in pkg.cuts:
+        if cut.platform not in platforms:
+            continue
+        w, h = draft_size(cut.resolution.width, cut.resolution.height)
+        for item in cut.shots:
+            if item.shot_id in shots:
+                wanted[(item.shot_id, model.size_for(w, h))] = (shots[item.shot_id], w, h)
+    return estimate_keyframes(model_id, list(wanted.values()))
+
+
+def _over_budget(message: str) -> InvalidInputError:
+    return InvalidInputError(
+        message,
+        details={
+            "field": "render.budget_usd",
+            "errors": [{"field": "render.budget_usd", "problem": message}],
+        },
+    )
+
+
+def check_clips_budget(pkg: VideoPackage, request: RenderRequest, platforms: list[str]) -> None:
+    """The clips' and keyframes' estimate against budget_usd, and the key, before anything is
+    drawn or sent."""
+    keyframes_usd = estimate_keyframes_usd(pkg, request, platforms)
+    if request.model is None:
+        if keyframes_usd and request.budget_usd is not None and keyframes_usd > request.budget_usd:
+            raise _over_budget(
+                f"the AI keyframes may cost ${keyframes_usd:.2f}, over the budget of "
+                f"${request.budget_usd:.2f}: raise --budget or use --keyframes none"
+            )
+        if keyframes_usd:
+            _need_fal_key()
         return
     from video_generator.render.fal import (
         BudgetExceededError,
-        FalAuthError,
         Mode,
         check_budget,
         estimate_cost,
         get_model,
     )
-    from video_generator.settings import Settings
 
     image = get_model(request.model).endpoint(Mode.IMAGE) is not None
     estimate = estimate_cost(pkg, request.model, platforms, assume_frames=image)
     try:
-        check_budget(estimate, request.budget_usd, pkg)
+        budget = request.budget_usd
+        check_budget(estimate, None if budget is None else budget - keyframes_usd, pkg)
     except BudgetExceededError as exc:
+        message = exc.message
+        if keyframes_usd:
+            message += f" (the budget left for clips after ${keyframes_usd:.2f} of AI keyframes)"
         details = {**exc.details, "field": "render.budget_usd"}
-        details["errors"] = [{"field": "render.budget_usd", "problem": exc.message}]
-        raise InvalidInputError(exc.message, details=details) from None
+        details["errors"] = [{"field": "render.budget_usd", "problem": message}]
+        raise InvalidInputError(message, details=details) from None
+    _need_fal_key()
+
+
+def _need_fal_key() -> None:
+    from video_generator.render.fal import FalAuthError
+    from video_generator.settings import Settings
+
     # Read now, not from cached settings: the key may have been exported since start-up.
     if Settings().fal_key is None:
         raise FalAuthError(
@@ -157,6 +226,7 @@ def render_options(request: RenderRequest) -> RenderOptions:
         music=Path(request.music).expanduser() if request.music else None,
         media=Path(request.media).expanduser() if request.media else None,
         stock=request.stock,
+        keyframes=keyframe_model(request),
     )
 
 
@@ -179,7 +249,7 @@ async def render_video(
     platforms = selected_platforms(pkg, request)
     check_clips_budget(pkg, request, platforms)
     folder = Path(folder)
-    options = render_options(request)
+    options = replace(render_options(request), paid_dir=folder.parent / PAID_CLIPS)
     preview_span = 0.5 if request.model else 1.0
     report = await render_package(
         pkg,
@@ -201,7 +271,7 @@ async def render_video(
             pkg,
             request.model,
             folder,
-            render_frames=render_frames,
+            render_frames=partial(render_frames, options=options),
             assemble=assemble,
             budget_usd=request.budget_usd,
             on_progress=_scaled(progress, preview_span, 1 - preview_span, "fal: "),

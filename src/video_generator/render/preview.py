@@ -12,7 +12,7 @@ import asyncio
 import shutil
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import orjson
@@ -443,9 +443,14 @@ async def render_package(
 
 
 async def render_frames(
-    pkg: VideoPackage, out_dir: Path, platforms: list[str] | None = None
+    pkg: VideoPackage,
+    out_dir: Path,
+    platforms: list[str] | None = None,
+    options: RenderOptions | None = None,
 ) -> dict[str, Path]:
-    """One still per shot per platform at the cut's full size, without captions.
+    """One still per shot per platform at the cut's full size, without captions: the start
+    images of image-to-video models. The shot's best picture (the creator's photo or a frame
+    of their clip, an AI keyframe with options.keyframes), else its drawn card.
 
     Keys are "<platform>/<shot_id>"; platforms of the same size share the files.
     """
@@ -453,6 +458,12 @@ async def render_frames(
     cuts = _select(pkg, platforms)
     sized = [(cut, *_size(cut, True)) for cut in cuts]
     stills = await _draw_stills(pkg, out_dir, sized, cpu_count())
+    if options is not None:
+        # Stock clips are video already: their shots start from the card, not a poster.
+        chosen, _records, _warnings = await choose_sources(
+            pkg, out_dir, {(w, h) for _c, w, h in sized}, stills, replace(options, stock=False)
+        )
+        stills = {key: source.poster or source.path for key, source in chosen.items()}
     return {
         f"{cut.platform}/{item.shot_id}": stills[(item.shot_id, w, h)]
         for cut, w, h in sized

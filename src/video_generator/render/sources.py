@@ -141,4 +141,45 @@ async def choose_sources(
     if options.stock:
         cache = stock_cache or out_dir / ".stock-cache"
         warnings = await _stock(shots, sizes, stills, sources, records, out_dir, cache)
+    if options.keyframes:
+        await _keyframes(shots, stills, sources, records, out_dir, options)
     return sources, records, warnings
+
+
+def still_cards(stills: dict[Key, Path], records: dict[Key, ShotMedia]) -> list[Key]:
+    return [key for key in stills if records[key].source == "card"]
+
+
+async def _keyframes(
+    shots: list[Shot],
+    stills: dict[Key, Path],
+    sources: dict[Key, ShotSource],
+    records: dict[Key, ShotMedia],
+    out_dir: Path,
+    options: RenderOptions,
+) -> None:
+    """AI keyframes (fal.ai FLUX) for the shots still on their card."""
+    from video_generator.render.fal.keyframes import make_keyframes
+    from video_generator.render.fal.models import get_image_model
+
+    assert options.keyframes is not None
+    by_id = {shot.id: shot for shot in shots}
+    wanted = [(by_id[s], w, h) for s, w, h in still_cards(stills, records) if s in by_id]
+    if not wanted:
+        return
+    model = get_image_model(options.keyframes)
+    made = await make_keyframes(options.keyframes, wanted, options.paid_dir or out_dir / "clips")
+    for (shot_id, w, h), frame in made.items():
+        fitted = out_dir / "frames" / f"{w}x{h}" / f"{shot_id}.keyframe.png"
+        await asyncio.to_thread(fit_still, frame.path, w, h, fitted)
+        sources[(shot_id, w, h)] = ShotSource(fitted, "still")
+        records[(shot_id, w, h)] = ShotMedia(
+            shot_id=shot_id,
+            source="fal",
+            kind="still",
+            file=frame.path.name,
+            id=frame.request_id,
+            url=model.source,
+            licence=f"generated with {model.name} on fal.ai for this package (fal.ai terms)",
+            cost_usd=frame.cost_usd,
+        )

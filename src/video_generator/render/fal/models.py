@@ -284,3 +284,99 @@ def build_payload(
         "image_url": image_url,
     }
     return {name: values[name] for name in endpoint.params if values.get(name) is not None}
+
+
+# ---------------------------------------------------------------- text-to-image (keyframes)
+
+
+class FalImageModel(BaseModel):
+    """A text-to-image model on fal: a shot's keyframe, the start image of image-to-video."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    id: str = Field(description="Our id, as given to --keyframes.")
+    name: str
+    endpoint_id: str
+    params: tuple[str, ...]
+    price_per_mp: float = Field(gt=0, description="USD per megapixel (rounded up per image).")
+    price_note: str
+    fixed: dict[str, Any] = Field(default_factory=dict)
+    max_side: int = Field(default=1440, description="Longest side we ask for, in pixels.")
+    source: str
+
+    def size_for(self, width: int, height: int) -> tuple[int, int]:
+        """The frame's aspect, max_side long, in multiples of 16 (what FLUX renders). The same
+        for a draft and a full-size cut of one aspect, so one picture serves both."""
+        scale = self.max_side / max(width, height)
+        return max(16, round(width * scale / 16) * 16), max(16, round(height * scale / 16) * 16)
+
+    def cost(self, width: int, height: int) -> float:
+        return round(math.ceil(width * height / 1_000_000) * self.price_per_mp, 4)
+
+
+_FLUX = (
+    "prompt",
+    "image_size",
+    "num_inference_steps",
+    "seed",
+    "num_images",
+    "enable_safety_checker",
+    "output_format",
+)
+
+IMAGE_MODELS: dict[str, FalImageModel] = {
+    m.id: m
+    for m in (
+        FalImageModel(
+            id="flux-schnell",
+            name="FLUX.1 [schnell]",
+            endpoint_id="fal-ai/flux/schnell",
+            params=_FLUX,
+            price_per_mp=0.003,
+            price_note="$0.003 per megapixel",
+            fixed={
+                "num_inference_steps": 4,
+                "num_images": 1,
+                "enable_safety_checker": True,
+                "output_format": "png",
+            },
+            source="https://fal.ai/models/fal-ai/flux/schnell",
+        ),
+        FalImageModel(
+            id="flux-dev",
+            name="FLUX.1 [dev]",
+            endpoint_id="fal-ai/flux/dev",
+            params=_FLUX,
+            price_per_mp=0.025,
+            price_note="$0.025 per megapixel",
+            fixed={
+                "num_inference_steps": 28,
+                "num_images": 1,
+                "enable_safety_checker": True,
+                "output_format": "png",
+            },
+            source="https://fal.ai/models/fal-ai/flux-1/dev",
+        ),
+    )
+}
+DEFAULT_KEYFRAME_MODEL = "flux-schnell"
+
+
+def get_image_model(model_id: str) -> FalImageModel:
+    try:
+        return IMAGE_MODELS[model_id]
+    except KeyError:
+        known = ", ".join(IMAGE_MODELS)
+        raise FalModelError(
+            f"unknown fal image model '{model_id}': choose one of {known} (docs/fal.md).",
+            details={"model": model_id, "known": list(IMAGE_MODELS)},
+        ) from None
+
+
+def image_payload(model: FalImageModel, prompt: str, width: int, height: int) -> dict[str, Any]:
+    values = {
+        **model.fixed,
+        "prompt": prompt[:2000],
+        "image_size": {"width": width, "height": height},
+    }
+    return {name: values[name] for name in model.params if values.get(name) is not None}
