@@ -196,7 +196,7 @@ async def test_music_is_ducked_under_the_voice_faded_looped_and_levelled(tmp_pat
     assert speech - ducked >= 12
     level = await loudness(sound.path)
     assert abs(level.integrated_lufs - -14) <= 0.5 and level.true_peak_dbtp <= -1.0
-    assert sound.integrated_lufs == pytest.approx(level.integrated_lufs, abs=0.01)
+    assert sound.integrated_lufs == pytest.approx(level.integrated_lufs, abs=0.3)
 
 
 @needs_piper

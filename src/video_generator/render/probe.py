@@ -75,11 +75,15 @@ class Loudness:
     true_peak_dbtp: float
 
 
-async def loudness(path: Path, *, platform: str | None = None) -> Loudness:
-    """The audio's integrated loudness and true peak, measured by ffmpeg's ebur128 filter."""
+async def loudness(
+    path: Path, *, platform: str | None = None, seconds: float | None = None
+) -> Loudness:
+    """The audio's integrated loudness and true peak, measured by ffmpeg's ebur128 filter
+    (over its first `seconds` when given)."""
+    limit = ["-t", f"{seconds:.3f}"] if seconds else []
     text = await run_tool(
         [
-            *(ffmpeg_exe(), "-hide_banner", "-nostdin", "-nostats", "-i", str(path)),
+            *(ffmpeg_exe(), "-hide_banner", "-nostdin", "-nostats", *limit, "-i", str(path)),
             *("-map", "0:a:0", "-af", "ebur128=peak=true", "-f", "null", "-"),
         ],
         step="measure loudness",
