@@ -124,3 +124,17 @@ async def test_the_render_node_refuses_a_folder_that_is_not_there(
     with pytest.raises(InvalidInputError) as caught:
         render_options(RenderRequest(**{field: str(tmp_path / "missing")}))
     assert caught.value.details["field"] == flag
+
+
+async def test_unreadable_media_is_left_out_with_a_warning(tmp_path: Path) -> None:
+    media = tmp_path / "media"
+    media.mkdir()
+    Image.new("RGB", (300, 300), BLUE).save(media / "good.png")
+    (media / "broken.jpg").write_bytes(b"not a jpeg at all")
+    (media / "notes.mp4").write_text("not a video either")
+    pkg = tiny_package(["tiktok"])
+    report = await render_package(pkg, tmp_path / "out", options=RenderOptions(media=media))
+    item = report.get("tiktok")
+    assert {r.file for r in item.shots} == {"good.png"}
+    assert sum("could not be read" in w for w in item.warnings) == 2
+    assert any("broken.jpg" in w for w in item.warnings)

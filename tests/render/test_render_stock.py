@@ -200,3 +200,9 @@ async def test_a_stock_clip_fills_its_shot_and_the_package_credits_it(
         assert all(abs(a - b) <= 40 for a, b in zip(pixel, colour, strict=True)), pixel
     orientations = {q["orientation"] for _, q in stock.searches["pexels"]}
     assert orientations == {"portrait", "landscape"}
+    from video_generator.render.node import write_credits
+
+    assert write_credits(report, tmp_path / "credits.txt")
+    credits = (tmp_path / "credits.txt").read_text()
+    assert "Video by Ada Lens on Pexels https://www.pexels.com/video/" in credits
+    assert "Pexels License" in credits

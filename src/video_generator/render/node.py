@@ -34,6 +34,7 @@ PAID_CLIPS = "_paid_clips"
 CLIPS_REPORT = "clips/report.json"
 # Beside the task folders too: stock footage downloads, content-addressed, shared by renders.
 STOCK_CACHE = "_stock_cache"
+CREDITS = "credits.txt"
 
 
 class RenderWorkspace:
@@ -262,6 +263,8 @@ async def render_video(
     )
     _relative_report(report, folder, REPORT)
     reports = [REPORT]
+    if write_credits(report, folder / CREDITS):
+        reports.append(CREDITS)
     clips: RenderedClips | None = None
     finals: dict[str, str] = {}
     if request.model is not None:
@@ -323,6 +326,23 @@ async def render_video(
         reports=reports,
     )
     return summary.at(folder)
+
+
+def write_credits(report: RenderReport, path: Path) -> bool:
+    """credits.txt: each picture that is not the creator's or drawn, with the credit and
+    licence its source asks for (paste it into the post's description). False: none."""
+    lines: dict[str, str] = {}
+    for item in report.platforms:
+        for shot in item.shots:
+            if shot.source in ("media", "card"):
+                continue
+            credit = shot.attribution or shot.source
+            where = f" {shot.url}" if shot.url else ""
+            lines.setdefault(f"{credit}{where}", f"{credit}{where}  ({shot.licence})")
+    if not lines:
+        return False
+    path.write_text("Pictures in this video\n\n" + "\n".join(lines.values()) + "\n", "utf-8")
+    return True
 
 
 def _relative_report(report: RenderReport, folder: Path, name: str) -> None:

@@ -11,10 +11,14 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+from PIL import Image
+
 from video_generator.models import Shot, ShotMedia, VideoPackage
+from video_generator.render.errors import RenderError
 from video_generator.render.graph import ShotSource
-from video_generator.render.media import fit_still, match_media, scan_media
+from video_generator.render.media import MediaItem, fit_still, match_media, scan_media
 from video_generator.render.options import RenderOptions
+from video_generator.render.probe import probe
 from video_generator.render.stock import StockClient, StockSettings, StockUnavailable, StockVideo
 from video_generator.render.tools import ffmpeg_exe, run_tool
 
@@ -47,6 +51,76 @@ async def _poster(clip: Path, width: int, height: int, out: Path) -> Path:
         timeout_s=60,
     )
     return out
+
+
+async def _readable(item: MediaItem) -> bool:
+    """Whether Pillow can open the image, or ffmpeg finds a video stream in the clip."""
+    if item.kind == "still":
+
+        def check() -> bool:
+            try:
+                with Image.open(item.path) as image:
+                    image.verify()
+                return True
+            except (OSError, ValueError):  # UnidentifiedImageError is an OSError
+                return False
+
+        return await asyncio.to_thread(check)
+    try:
+        await probe(item.path)
+        return True
+    except RenderError:
+        return False
+
+
+async def _media(
+    shots: list[Shot],
+    sizes: set[tuple[int, int]],
+    stills: dict[Key, Path],
+    sources: dict[Key, ShotSource],
+    records: dict[Key, ShotMedia],
+    out_dir: Path,
+    folder: Path,
+) -> list[str]:
+    """The creator's media for every shot; an item that cannot be read is left out, said."""
+    found = await asyncio.to_thread(scan_media, folder)
+    readable = await asyncio.gather(*(_readable(item) for item in found))
+    items = [item for item, ok in zip(found, readable, strict=True) if ok]
+    warnings = [
+        f"--media: {item.relative} could not be read as an image or a video; left out"
+        for item, ok in zip(found, readable, strict=True)
+        if not ok
+    ]
+
+    async def fit(key: Key, item: MediaItem) -> None:
+        shot_id, w, h = key
+        frames = out_dir / "frames" / f"{w}x{h}"
+        if item.kind == "still":
+            path = await asyncio.to_thread(
+                fit_still, item.path, w, h, frames / f"{shot_id}.media.png"
+            )
+            sources[key] = ShotSource(path, "still")
+        else:
+            poster = await _poster(item.path, w, h, frames / f"{shot_id}.poster.png")
+            sources[key] = ShotSource(item.path, "clip", loop=True, poster=poster)
+        records[key] = ShotMedia(
+            shot_id=shot_id,
+            source="media",
+            kind="clip" if item.kind == "clip" else "still",
+            file=item.relative,
+            licence=OWN_LICENCE,
+        )
+
+    matched = match_media(shots, items)
+    await asyncio.gather(
+        *(
+            fit((shot_id, w, h), item)
+            for shot_id, item in matched.items()
+            for w, h in sizes
+            if (shot_id, w, h) in stills
+        )
+    )
+    return warnings
 
 
 async def _stock(
@@ -101,46 +175,12 @@ async def choose_sources(
     sources: dict[Key, ShotSource] = {
         key: ShotSource(path, "still") for key, path in stills.items()
     }
-    if options.media is not None:
-        items = await asyncio.to_thread(scan_media, options.media)
-        matched = match_media(shots, items)
-        jobs = []
-        for shot_id, item in matched.items():
-            record = ShotMedia(
-                shot_id=shot_id,
-                source="media",
-                kind="clip" if item.kind == "clip" else "still",
-                file=item.relative,
-                licence=OWN_LICENCE,
-            )
-            for w, h in sizes:
-                if (shot_id, w, h) not in stills:
-                    continue
-                records[(shot_id, w, h)] = record
-                folder = out_dir / "frames" / f"{w}x{h}"
-                if item.kind == "still":
-                    jobs.append(
-                        (
-                            (shot_id, w, h),
-                            asyncio.to_thread(
-                                fit_still, item.path, w, h, folder / f"{shot_id}.media.png"
-                            ),
-                            None,
-                        )
-                    )
-                else:
-                    poster = _poster(item.path, w, h, folder / f"{shot_id}.poster.png")
-                    jobs.append(((shot_id, w, h), poster, item.path))
-        done = await asyncio.gather(*(job for _key, job, _clip in jobs))
-        for (key, _job, clip), path in zip(jobs, done, strict=True):
-            if clip is None:
-                sources[key] = ShotSource(path, "still")
-            else:
-                sources[key] = ShotSource(clip, "clip", loop=True, poster=path)
     warnings: list[str] = []
+    if options.media is not None:
+        warnings += await _media(shots, sizes, stills, sources, records, out_dir, options.media)
     if options.stock:
         cache = stock_cache or out_dir / ".stock-cache"
-        warnings = await _stock(shots, sizes, stills, sources, records, out_dir, cache)
+        warnings += await _stock(shots, sizes, stills, sources, records, out_dir, cache)
     if options.keyframes:
         await _keyframes(shots, stills, sources, records, out_dir, options)
     return sources, records, warnings
