@@ -369,7 +369,9 @@ class RenderedPlatform(Model):
     width: int = Field(gt=0)
     height: int = Field(gt=0)
     fps: float = Field(gt=0)
-    voice: bool = Field(description="True with an espeak-ng voice-over, False when silent.")
+    voice: bool = Field(
+        description="True with a voice-over (Piper or espeak-ng), False when silent."
+    )
     warnings: list[str] = Field(default_factory=list)
     preview: str = Field(description='e.g. "tiktok/preview.mp4"')
     contact: str = Field(description='e.g. "tiktok/contact.png"')

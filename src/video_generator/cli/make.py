@@ -125,8 +125,8 @@ def cmd_make(args: argparse.Namespace) -> int:
             budget_usd=args.budget,
             voice=args.voice,
             caption_style=args.caption_style or "pop",
-            music=str(args.music.expanduser().resolve()) if args.music else None,
-            media=str(args.media.expanduser().resolve()) if args.media else None,
+            music=_path_for(args.music, args.remote),
+            media=_path_for(args.media, args.remote),
             stock=not args.no_stock,
             keyframes=args.keyframes,
         )
@@ -231,13 +231,23 @@ def _write(package: Any, out_dir: Path) -> None:
 FAL_USER_CODES = {"fal_auth", "fal_model", "budget_exceeded", "fal_balance"}
 
 
+def _path_for(path: Path | None, remote: str | None) -> str | None:
+    """A local path made absolute; for a remote orchestrator, as given (its own path)."""
+    if path is None:
+        return None
+    return str(path) if remote is not None else str(path.expanduser().resolve())
+
+
 def _check_media_flags(args: argparse.Namespace) -> None:
-    """--music, --media and --voice name things on this machine: they must be there."""
+    """--music, --media and --voice name things on this machine: they must be there. With
+    --remote they are the orchestrator's, which checks them where it runs."""
+    if args.remote is not None:
+        return
     if args.music is not None and not args.music.expanduser().exists():
         raise UserError(f"--music {args.music}: no such file or folder")
     if args.media is not None and not args.media.expanduser().is_dir():
         raise UserError(f"--media {args.media}: not a folder (give the folder of your media)")
-    if args.voice and args.remote is None:
+    if args.voice:
         from video_generator.render.voices import VoiceNotFoundError, resolve_voice
 
         try:

@@ -29,12 +29,26 @@ from typing import Any
 
 import aiohttp
 import orjson
+from prometheus_client import Counter
 
 from a2a_mcp.client.pool import HttpPool, get_pool
-from a2a_mcp.observability import get_logger
+from a2a_mcp.observability import REGISTRY, get_logger
 from video_generator.models import Shot, ShotMedia
 
 log = get_logger("render.stock")
+
+SEARCHES = Counter(
+    "stock_searches",
+    "Stock footage searches, by service and answer (200, 401, 429, error...).",
+    ["service", "status"],
+    registry=REGISTRY,
+)
+DOWNLOADS = Counter(
+    "stock_downloads",
+    "Stock clips wanted, by service and where from (downloaded, cached).",
+    ["service", "source"],
+    registry=REGISTRY,
+)
 
 PEXELS_LICENCE = "Pexels License (https://www.pexels.com/license/)"
 PIXABAY_LICENCE = "Pixabay Content License (https://pixabay.com/service/license-summary/)"
@@ -265,12 +279,14 @@ class StockClient:
                 ) as resp:
                     status, raw, resp_headers = resp.status, await resp.read(), resp.headers
             except (aiohttp.ClientError, TimeoutError) as exc:
+                SEARCHES.labels(service.name, "error").inc()
                 if attempt + 1 == self.settings.attempts:
                     raise StockUnavailable(
                         f"{service.name} could not be reached ({type(exc).__name__})"
                     ) from None
                 await asyncio.sleep(0.5 * (attempt + 1))
                 continue
+            SEARCHES.labels(service.name, str(status)).inc()
             remaining = resp_headers.get("X-Ratelimit-Remaining") or resp_headers.get(
                 "X-RateLimit-Remaining"
             )
@@ -359,6 +375,7 @@ class StockClient:
         if index.is_file():
             cached = self.cache_dir / index.read_text().strip()
             if cached.is_file():
+                DOWNLOADS.labels(video.service, "cached").inc()
                 return cached
         async with self._downloads:
             self.cache_dir.mkdir(parents=True, exist_ok=True)
@@ -392,4 +409,5 @@ class StockClient:
             partial.replace(self.cache_dir / name)
             index.parent.mkdir(parents=True, exist_ok=True)
             index.write_text(name)
+            DOWNLOADS.labels(video.service, "downloaded").inc()
             return self.cache_dir / name
