@@ -275,7 +275,7 @@ async def render_video(
             request.model,
             folder,
             render_frames=partial(render_frames, options=options),
-            assemble=assemble,
+            assemble=partial(assemble, options=options),
             budget_usd=request.budget_usd,
             on_progress=_scaled(progress, preview_span, 1 - preview_span, "fal: "),
             platforms=platforms,
