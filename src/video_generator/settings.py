@@ -75,6 +75,10 @@ class Settings(BaseSettings):
     pixabay_url: str = "https://pixabay.com/api/videos/"
     stock_timeout_s: float = Field(default=20.0, gt=0)
     stock_max_wait_s: float = Field(default=30.0, ge=0)
+    # Folders a render request may read music and media from (render.music, render.media),
+    # separated by ":". Empty: anywhere. Set it on a served orchestrator, or any A2A client
+    # could have the server's files rendered into a video it gets back.
+    render_media_roots: str = ""
 
 
 def render_root(settings: Settings) -> Path:

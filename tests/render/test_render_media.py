@@ -138,3 +138,20 @@ async def test_unreadable_media_is_left_out_with_a_warning(tmp_path: Path) -> No
     assert {r.file for r in item.shots} == {"good.png"}
     assert sum("could not be read" in w for w in item.warnings) == 2
     assert any("broken.jpg" in w for w in item.warnings)
+
+
+def test_a_served_renderer_reads_media_only_from_its_roots(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from a2a_mcp.errors import InvalidInputError
+    from video_generator.models import RenderRequest
+    from video_generator.render.node import render_options
+
+    allowed, other = tmp_path / "allowed", tmp_path / "private"
+    (allowed / "media").mkdir(parents=True)
+    other.mkdir()
+    monkeypatch.setenv("VG_RENDER_MEDIA_ROOTS", str(allowed))
+    assert render_options(RenderRequest(media=str(allowed / "media"))).media is not None
+    with pytest.raises(InvalidInputError) as caught:
+        render_options(RenderRequest(media=str(allowed / "media" / ".." / ".." / "private")))
+    assert "VG_RENDER_MEDIA_ROOTS" in str(caught.value)

@@ -203,10 +203,22 @@ def _need_fal_key() -> None:
 def render_options(request: RenderRequest) -> RenderOptions:
     """The request's creative choices, checked where the renderer runs (paths must exist)."""
     from video_generator.render.voices import VoiceNotFoundError, resolve_voice
+    from video_generator.settings import Settings
 
+    roots = [Path(p).resolve() for p in Settings().render_media_roots.split(":") if p.strip()]
     for field, value in (("render.music", request.music), ("render.media", request.media)):
-        if value is not None and not Path(value).expanduser().exists():
+        if value is None:
+            continue
+        message = ""
+        path = Path(value).expanduser().resolve()
+        if roots and not any(path.is_relative_to(root) for root in roots):
+            message = (
+                f"{field}: {value} is outside the folders this renderer reads media from "
+                f"(VG_RENDER_MEDIA_ROOTS: {', '.join(map(str, roots))})"
+            )
+        elif not path.exists():
             message = f"{field}: {value} does not exist where the renderer runs"
+        if message:
             raise InvalidInputError(
                 message, details={"field": field, "errors": [{"field": field, "problem": message}]}
             )
