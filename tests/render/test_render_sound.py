@@ -217,3 +217,20 @@ async def test_preview_with_music_voice_and_word_captions(tmp_path: Path) -> Non
     assert pysubs2.load(str(item.captions_ass)).styles.keys() == {"karaoke"}
     level = await loudness(item.preview)
     assert abs(level.integrated_lufs - -14) <= 1.0 and level.true_peak_dbtp <= -1.0
+
+
+@needs_piper
+def test_words_espeak_says_differently_still_get_times_in_order() -> None:
+    from video_generator.render.speech import speak_piper
+
+    # "45" is said as two words and "at once" as one: the text's words are laid over them.
+    text = "Make 45 cups at once, and keep it cold."
+    speech = speak_piper(piper_voices()[0], text, 165, 30.0)
+    assert speech.aligned
+    assert [w.text for w in speech.words] == text.split()
+    starts = [w.start_s for w in speech.words]
+    assert starts == sorted(starts) and len(set(starts)) == len(starts)
+    assert speech.words[-1].end_s <= speech.seconds
+    # "45" takes longer to say than "it".
+    length = {w.text: w.end_s - w.start_s for w in speech.words}
+    assert length["45"] > length["it"]
