@@ -28,7 +28,7 @@ WHITE = "&H00FFFFFF"
 YELLOW = "&H0000D8FF"  # ASS colours are &HAABBGGRR: RGB (255, 216, 0)
 GREEN = "&H0044FF7A"  # RGB (122, 255, 68)
 BLACK = "&H00000000"
-BOX = "&H60000000"  # black, 38% transparent
+BOX = "&H00141414"  # near-black, opaque: boxes of neighbouring words overlap without a seam
 
 
 @dataclass(frozen=True)
