@@ -547,6 +547,11 @@ class RenderRequest(Model):
         default=True,
         description="Search Pexels/Pixabay for shots without media, when their keys are set.",
     )
+    fit: Literal["cover", "contain"] = Field(
+        default="cover",
+        description="cover: media and stock fill the frame (cropped, centred); contain: shown "
+        "whole, letterboxed over a blurred copy.",
+    )
     keyframes: str | None = Field(
         default=None,
         description="AI keyframes for shots without media or stock: a fal text-to-image model "

@@ -51,8 +51,11 @@ def test_each_item_is_used_once_before_any_repeats(tmp_path: Path) -> None:
     assert chosen["c"].relative == "coffee.png"  # all used once: the best match again
 
 
-async def _pixel(video: Path, seconds: float, tmp_path: Path) -> tuple[int, int, int]:
-    """The colour at a third of the frame's height, left of centre (clear of the captions)."""
+async def _pixel(
+    video: Path, seconds: float, tmp_path: Path, at: tuple[float, float] = (1 / 3, 1 / 3)
+) -> tuple[int, int, int]:
+    """The colour at a point of the frame (default: a third across and down, clear of the
+    captions)."""
     png = tmp_path / f"frame-{seconds:.2f}.png"
     await run_tool(
         [
@@ -64,7 +67,7 @@ async def _pixel(video: Path, seconds: float, tmp_path: Path) -> tuple[int, int,
         timeout_s=60,
     )
     with Image.open(png) as image:
-        return image.convert("RGB").getpixel((image.width // 3, image.height // 3))
+        return image.convert("RGB").getpixel((int(image.width * at[0]), int(image.height * at[1])))
 
 
 def _near(colour: tuple[int, int, int], wanted: tuple[int, int, int]) -> bool:
@@ -155,3 +158,46 @@ def test_a_served_renderer_reads_media_only_from_its_roots(
     with pytest.raises(InvalidInputError) as caught:
         render_options(RenderRequest(media=str(allowed / "media" / ".." / ".." / "private")))
     assert "VG_RENDER_MEDIA_ROOTS" in str(caught.value)
+
+
+async def test_contain_shows_the_whole_photo_over_a_blur(tmp_path: Path) -> None:
+    from video_generator.render.media import fit_still
+
+    photo = tmp_path / "wide.png"
+    image = Image.new("RGB", (1600, 400), RED)
+    image.paste(BLUE, (0, 0, 200, 400))  # a blue band at the left edge, cropped by cover
+    image.save(photo)
+    cover = fit_still(photo, 540, 960, tmp_path / "cover.png")
+    contain = fit_still(photo, 540, 960, tmp_path / "contain.png", "contain")
+    with Image.open(cover) as a, Image.open(contain) as b:
+        assert a.size == b.size == (540, 960)
+        assert _near(a.getpixel((5, 480)), RED)  # cover: the blue edge is cropped away
+        assert _near(b.getpixel((5, 480)), BLUE)  # contain: the whole photo, edge to edge
+        # Above and below the photo: its blurred, cropped copy (red), not black bars.
+        assert _near(b.getpixel((5, 20)), RED) and _near(b.getpixel((270, 940)), RED)
+
+
+async def test_contain_letterboxes_a_clip_over_its_blur(tmp_path: Path) -> None:
+    media = tmp_path / "media"
+    media.mkdir()
+    await run_tool(
+        [
+            *(ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", "-loglevel", "error"),
+            *("-f", "lavfi", "-i", "color=c=0x1428dc:s=640x360:d=1:r=30"),
+            # A red band down the left edge: cover would crop it away.
+            *("-vf", "drawbox=x=0:y=0:w=80:h=360:color=0xdc141e:t=fill"),
+            *("-pix_fmt", "yuv420p", str(media / "wide.mp4")),
+        ],
+        step="make clip",
+        platform=None,
+        timeout_s=60,
+    )
+    pkg = tiny_package(["tiktok"])
+    options = RenderOptions(media=media, fit="contain", caption_style="cues")
+    report = await render_package(pkg, tmp_path / "out", options=options)
+    item = report.get("tiktok")
+    # The whole 16:9 clip across the middle of the 9:16 frame, its red edge included; above
+    # it, its blurred (cropped, so blue) copy instead of a black bar.
+    assert _near(await _pixel(item.preview, 0.5, tmp_path, (0.03, 0.5)), RED)
+    assert _near(await _pixel(item.preview, 0.5, tmp_path, (0.5, 0.5)), BLUE)
+    assert _near(await _pixel(item.preview, 0.5, tmp_path, (0.5, 0.1)), BLUE)

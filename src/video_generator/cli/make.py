@@ -64,6 +64,12 @@ def register(commands: Any) -> None:
         "(docs/render.md)",
     )
     make.add_argument(
+        "--fit",
+        choices=("cover", "contain"),
+        help="with --render: cover (default) crops your media and stock to fill the frame; "
+        "contain shows them whole, letterboxed over a blurred copy",
+    )
+    make.add_argument(
         "--keyframes",
         metavar="MODEL",
         help="with --render: AI keyframes (fal.ai FLUX) for shots without media or stock: "
@@ -129,6 +135,7 @@ def cmd_make(args: argparse.Namespace) -> int:
             media=_path_for(args.media, args.remote),
             stock=not args.no_stock,
             keyframes=args.keyframes,
+            fit=args.fit or "cover",
         )
         if args.render and not args.dry_run
         else None
@@ -267,6 +274,7 @@ def _check_render_flags(args: argparse.Namespace) -> None:
         ("--media", args.media),
         ("--no-stock", args.no_stock),
         ("--keyframes", args.keyframes),
+        ("--fit", args.fit),
     ):
         if value and not args.render:
             raise UserError(f"{flag} applies to the rendered video: add --render")

@@ -26,6 +26,7 @@ class ShotSource:
     kind: SourceKind
     loop: bool = False  # a clip shorter than its shot plays again (a creator's or stock clip)
     poster: Path | None = None  # a still of it, for the contact sheet (clips)
+    fit: str = "cover"  # "contain": the whole clip, letterboxed over a blurred copy
 
 
 @dataclass(frozen=True)
@@ -46,9 +47,19 @@ def _shot_filter(span: ShotSpan, source: ShotSource, index: int, w: int, h: int)
     head = f"[{index}:v]"
     if source.kind == "clip":
         # The clip already has the shot's length; hold its ends over the transition overlaps.
+        cover = f"scale={w}:{h}:force_original_aspect_ratio=increase,crop={w}:{h}"
+        if source.fit == "contain":
+            # Letterboxed on request: the whole clip, over a blurred copy filling the frame.
+            k = span.index
+            fitted = (
+                f"{head}split[bg{k}][fg{k}];[bg{k}]{cover},boxblur=20:2[bb{k}];"
+                f"[fg{k}]scale={w}:{h}:force_original_aspect_ratio=decrease[ff{k}];"
+                f"[bb{k}][ff{k}]overlay=(W-w)/2:(H-h)/2"
+            )
+        else:
+            fitted = f"{head}{cover}"
         return (
-            f"{head}scale={w}:{h}:force_original_aspect_ratio=increase,crop={w}:{h},setsar=1,"
-            f"fps={FPS},format=yuv420p,settb=1/{FPS},setpts=N,"
+            f"{fitted},setsar=1,fps={FPS},format=yuv420p,settb=1/{FPS},setpts=N,"
             f"tpad=start_mode=clone:start={span.pad_before}:stop_mode=clone:stop=-1,"
             f"trim=end_frame={n},setpts=N[s{span.index}]"
         )

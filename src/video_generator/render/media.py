@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PIL import Image, ImageOps
+from PIL import Image, ImageFilter, ImageOps
 
 from video_generator.models import Shot
 
@@ -101,15 +101,17 @@ def match_media(shots: list[Shot], items: list[MediaItem]) -> dict[str, MediaIte
     return chosen
 
 
-def fit_still(source: Path, width: int, height: int, out: Path) -> Path:
+def fit_still(source: Path, width: int, height: int, out: Path, fit: str = "cover") -> Path:
     """A photo cropped (centred) and scaled to cover the frame exactly: no letterbox, no
-    stretching; EXIF rotation applied."""
+    stretching; EXIF rotation applied. fit="contain": the whole photo, letterboxed over a
+    blurred copy of itself that fills the frame."""
     with Image.open(source) as image:
-        fitted = ImageOps.fit(
-            ImageOps.exif_transpose(image).convert("RGB"),
-            (width, height),
-            Image.Resampling.LANCZOS,
-        )
+        photo = ImageOps.exif_transpose(image).convert("RGB")
+        fitted = ImageOps.fit(photo, (width, height), Image.Resampling.LANCZOS)
+        if fit == "contain":
+            fitted = fitted.filter(ImageFilter.GaussianBlur(max(4, min(width, height) // 30)))
+            whole = ImageOps.contain(photo, (width, height), Image.Resampling.LANCZOS)
+            fitted.paste(whole, ((width - whole.width) // 2, (height - whole.height) // 2))
     out.parent.mkdir(parents=True, exist_ok=True)
     fitted.save(out, compress_level=1)
     return out

@@ -239,6 +239,7 @@ def render_options(request: RenderRequest) -> RenderOptions:
         music=Path(request.music).expanduser() if request.music else None,
         media=Path(request.media).expanduser() if request.media else None,
         stock=request.stock,
+        fit=request.fit,
         keyframes=keyframe_model(request),
     )
 

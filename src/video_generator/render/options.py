@@ -16,5 +16,6 @@ class RenderOptions:
     music: Path | None = None  # a file, or a folder to pick from
     media: Path | None = None  # the creator's own images and clips
     stock: bool = True  # search Pexels/Pixabay when their keys are set
+    fit: str = "cover"  # "contain": media and stock shown whole, letterboxed over a blur
     keyframes: str | None = None  # a fal text-to-image model id (FLUX): AI keyframes
     paid_dir: Path | None = None  # where paid AI pictures are kept (default: out_dir/clips)

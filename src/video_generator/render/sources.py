@@ -81,6 +81,7 @@ async def _media(
     records: dict[Key, ShotMedia],
     out_dir: Path,
     folder: Path,
+    fit: str = "cover",
 ) -> list[str]:
     """The creator's media for every shot; an item that cannot be read is left out, said."""
     found = await asyncio.to_thread(scan_media, folder)
@@ -92,17 +93,17 @@ async def _media(
         if not ok
     ]
 
-    async def fit(key: Key, item: MediaItem) -> None:
+    async def place(key: Key, item: MediaItem) -> None:
         shot_id, w, h = key
         frames = out_dir / "frames" / f"{w}x{h}"
         if item.kind == "still":
             path = await asyncio.to_thread(
-                fit_still, item.path, w, h, frames / f"{shot_id}.media.png"
+                fit_still, item.path, w, h, frames / f"{shot_id}.media.png", fit
             )
             sources[key] = ShotSource(path, "still")
         else:
             poster = await _poster(item.path, w, h, frames / f"{shot_id}.poster.png")
-            sources[key] = ShotSource(item.path, "clip", loop=True, poster=poster)
+            sources[key] = ShotSource(item.path, "clip", loop=True, poster=poster, fit=fit)
         records[key] = ShotMedia(
             shot_id=shot_id,
             source="media",
@@ -114,7 +115,7 @@ async def _media(
     matched = match_media(shots, items)
     await asyncio.gather(
         *(
-            fit((shot_id, w, h), item)
+            place((shot_id, w, h), item)
             for shot_id, item in matched.items()
             for w, h in sizes
             if (shot_id, w, h) in stills
@@ -131,6 +132,7 @@ async def _stock(
     records: dict[Key, ShotMedia],
     out_dir: Path,
     cache_dir: Path,
+    fit: str = "cover",
 ) -> list[str]:
     """Stock clips for the shots still on their card; returns the warnings."""
     settings = StockSettings.from_settings()
@@ -154,7 +156,7 @@ async def _stock(
             return
         folder = out_dir / "frames" / f"{w}x{h}"
         poster = await _poster(clip, w, h, folder / f"{shot.id}.poster.png")
-        sources[(shot.id, w, h)] = ShotSource(clip, "clip", loop=True, poster=poster)
+        sources[(shot.id, w, h)] = ShotSource(clip, "clip", loop=True, poster=poster, fit=fit)
         records[(shot.id, w, h)] = video.record(shot.id)
 
     await asyncio.gather(*(fetch(s, w, h, v) for s, w, h, v in found if v is not None))
@@ -177,10 +179,14 @@ async def choose_sources(
     }
     warnings: list[str] = []
     if options.media is not None:
-        warnings += await _media(shots, sizes, stills, sources, records, out_dir, options.media)
+        warnings += await _media(
+            shots, sizes, stills, sources, records, out_dir, options.media, options.fit
+        )
     if options.stock:
         cache = stock_cache or out_dir / ".stock-cache"
-        warnings += await _stock(shots, sizes, stills, sources, records, out_dir, cache)
+        warnings += await _stock(
+            shots, sizes, stills, sources, records, out_dir, cache, options.fit
+        )
     if options.keyframes:
         await _keyframes(shots, stills, sources, records, out_dir, options)
     return sources, records, warnings
