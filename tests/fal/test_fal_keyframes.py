@@ -3,7 +3,7 @@ preview and sent as the start images of image-to-video clips, under the --budget
 
 from __future__ import annotations
 
-import io
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -55,28 +55,23 @@ def fal_env(standin: FalStandIn, monkeypatch: pytest.MonkeyPatch) -> None:
     get_settings.cache_clear()
 
 
-async def test_image_to_video_starts_from_the_keyframes(
+async def test_keyframes_replace_the_cards_in_the_preview_and_as_start_images(
     standin: FalStandIn, fal_env: None, tmp_path: Path
 ) -> None:
-    from video_generator.render.node import render_video
+    from video_generator.render import render_frames, render_package
+    from video_generator.render.node import keyframe_model, render_options
 
     pkg = small_package(["tiktok"])
-    folder = tmp_path / "renders" / "task-1"
     request = RenderRequest(model="kling-2.1-standard", budget_usd=20)
-    summary = await render_video(pkg, request, folder)
-    (item,) = summary.platforms
+    # An image-to-video model turns keyframes on (flux-schnell) unless asked otherwise.
+    assert keyframe_model(request) == "flux-schnell"
+    options = replace(render_options(request), paid_dir=tmp_path / "paid")
+    report = await render_package(pkg, tmp_path / "out", options=options)
+    item = report.get("tiktok")
     assert [s.source for s in item.shots] == ["fal"] * len(item.shots)
-    assert sum(s.cost_usd for s in item.shots) > 0
-    flux = [b for b in standin.bodies("submit") if "image_size" in b]
-    kling = [b for b in standin.bodies("submit") if "image_url" in b]
-    assert len(flux) == len(item.shots) and len(kling) >= 1
-    # What kling was given to start from is the keyframe, not the drawn card.
-    for body in kling:
-        key = body["image_url"].rsplit("/", 1)[1]
-        with Image.open(io.BytesIO(standin.uploads[key])) as image:
-            pixel = image.convert("RGB").getpixel((image.width // 2, image.height // 3))
-        assert all(abs(a - b) <= 12 for a, b in zip(pixel, KEYFRAME_COLOUR, strict=True))
-    # And the preview shows it too.
+    assert all(s.cost_usd > 0 and s.id for s in item.shots)
+    assert standin.count("submit") == len(item.shots)
+    # The preview shows them (a still with motion, mid-shot).
     png = tmp_path / "frame.png"
     await run_tool(
         [
@@ -87,7 +82,7 @@ async def test_image_to_video_starts_from_the_keyframes(
             "-ss",
             "0.7",
             "-i",
-            str(folder / item.preview),
+            str(item.preview),
             "-frames:v",
             "1",
             str(png),
@@ -99,6 +94,15 @@ async def test_image_to_video_starts_from_the_keyframes(
     with Image.open(png) as image:
         pixel = image.convert("RGB").getpixel((image.width // 3, image.height // 3))
     assert all(abs(a - b) <= 40 for a, b in zip(pixel, KEYFRAME_COLOUR, strict=True)), pixel
+    # The start images the render node hands to image-to-video (render_frames with the same
+    # options) are the keyframes at full size, from the paid folder: nothing paid again.
+    frames = await render_frames(pkg, tmp_path / "out", ["tiktok"], options)
+    assert standin.count("submit") == len(item.shots)
+    for path in frames.values():
+        assert path.name.endswith(".keyframe.png")
+        with Image.open(path) as image:
+            assert image.size == (1080, 1920)
+            assert image.convert("RGB").getpixel((540, 600)) == KEYFRAME_COLOUR
 
 
 async def test_the_budget_counts_the_keyframes_before_anything_is_sent(
