@@ -3,7 +3,7 @@ PY ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 BRIEF ?= a 45-second TikTok and Reel about cold brew for busy parents, upbeat, end with 'link in bio'
-APT_PACKAGES := redis-server espeak-ng fonts-dejavu-core
+APT_PACKAGES := redis-server espeak-ng fonts-dejavu-core postgresql
 
 .PHONY: install install-dev system-deps demo test lint bench
 
@@ -17,7 +17,8 @@ install: $(BIN)/python
 install-dev: $(BIN)/python
 	$(BIN)/pip install -q -e '.[dev]'
 
-# Debian packages the tests use: a real redis-server, espeak-ng for voice-over, fonts for frames.
+# Debian packages the tests use: a real redis-server, espeak-ng for voice-over, fonts for frames,
+# PostgreSQL for the task database tests (started by the tests themselves, never as a service).
 system-deps:
 	@if command -v apt-get >/dev/null 2>&1; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \

@@ -83,7 +83,7 @@ def agent_card(agent: Agent, url: str) -> AgentCard:
         supported_interfaces=interfaces,
         capabilities=AgentCapabilities(
             streaming=True,
-            push_notifications=False,
+            push_notifications=True,  # a2a_mcp.server.push delivers them
             extensions=[_skills_extension(agent)],
         ),
         default_input_modes=[JSON, TEXT],

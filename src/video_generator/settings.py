@@ -79,11 +79,30 @@ class Settings(BaseSettings):
     # separated by ":". Empty: anywhere. Set it on a served orchestrator, or any A2A client
     # could have the server's files rendered into a video it gets back.
     render_media_roots: str = ""
+    # Where served agents keep their A2A tasks (docs/deploy.md): a SQLite file path or a
+    # database URL (postgresql://user:pw@host/db); unset, <out_dir>/.tasks/<agent>.sqlite;
+    # "memory" keeps them in the process. Only the agents named in task_db_agents use it.
+    task_db: str | None = None
+    task_db_agents: str = "orchestrator"  # comma-separated agent names, or "all"
+    task_keep: int = Field(default=10_000, ge=1)  # finished tasks kept in the database
+    task_max_age_s: float = Field(default=7 * 86400, gt=0)  # and none older than this
 
 
 def render_root(settings: Settings) -> Path:
     """Where the orchestrator renders: VG_RENDER_DIR, else <VG_OUT_DIR>/.renders."""
     return settings.render_dir if settings.render_dir is not None else settings.out_dir / ".renders"
+
+
+def task_db_for(settings: Settings, agent: str) -> str | None:
+    """The task database of a served agent, or None when its tasks stay in memory."""
+    if settings.task_db == "memory":
+        return None
+    chosen = {name.strip() for name in settings.task_db_agents.split(",") if name.strip()}
+    if "all" not in chosen and agent not in chosen:
+        return None
+    if settings.task_db:
+        return settings.task_db
+    return str(settings.out_dir / ".tasks" / f"{agent}.sqlite")
 
 
 @lru_cache(maxsize=1)

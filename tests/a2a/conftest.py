@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+import os
+from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
 
 import pytest
@@ -54,3 +55,18 @@ async def make_client(pool: HttpPool) -> AsyncIterator[Callable[..., A2AClient]]
     yield _make
     for client in clients:
         await client.aclose()
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A PostgreSQL server of the session's own; skipped locally when PostgreSQL is absent, a
+    failure in CI (CI set), where the Makefile installs it."""
+    from postgres_server import PostgresServer, postgres_bin_dir
+
+    if postgres_bin_dir() is None:
+        message = "PostgreSQL is not installed (apt-get install -y postgresql)"
+        if os.environ.get("CI"):
+            pytest.fail(f"{message}; CI must install it", pytrace=False)
+        pytest.skip(message)
+    with PostgresServer() as server:
+        yield server.url

@@ -263,3 +263,37 @@ def test_exact_marker_is_plain_json() -> None:
     part.metadata.update({EXACT_JSON_KEY: True})
     message = Message(message_id="m", role=Role.ROLE_AGENT, parts=[part])
     assert MessageToDict(message)["parts"][0]["metadata"] == {EXACT_JSON_KEY: True}
+
+
+async def test_a_cached_answer_is_kept_in_the_task_database(tmp_path: Any) -> None:
+    """The fast path writes its task to the database in the background: GetTask finds it, with
+    the package as its artifact, after the orchestrator restarted."""
+    cache = fresh_cache()
+    db = str(tmp_path / "tasks.sqlite")
+
+    def serve() -> AgentServer:
+        inner = InProcessClient(build_specialists(), skill_wrapper=cache)
+        return AgentServer(
+            build_orchestrator(client=inner), port=0, skill_wrapper=cache, task_db=db
+        )
+
+    try:
+        server = await serve().start()
+        await post_stream(server.url, stream_params())
+        before = answered_fast()
+        frames = await post_stream(server.url, stream_params())
+        assert answered_fast() == before + 1
+        task_id = frames[0]["result"]["task"]["id"]
+        await server.stop()  # writes what is still pending
+        server = await serve().start()
+        async with aiohttp.ClientSession() as session:
+            request = rpc("GetTask", {"id": task_id})
+            async with session.post(f"{server.url}/", json=request, headers=V1) as response:
+                task = (await response.json())["result"]
+        await server.stop()
+    finally:
+        await cache.aclose()
+    assert task["status"]["state"] == "TASK_STATE_COMPLETED"
+    package = VideoPackage.model_validate(task["artifacts"][0]["parts"][0]["data"])
+    assert package.brief.topic
+    assert task["history"][0]["parts"][0]["data"] == {"brief": EXAMPLE}

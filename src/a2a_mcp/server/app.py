@@ -6,14 +6,20 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 from a2a.server.routes import (
     create_agent_card_routes,
     create_jsonrpc_routes,
     create_rest_routes,
 )
-from a2a.types import AgentCard
+from a2a.server.tasks import (
+    DatabasePushNotificationConfigStore,
+    InMemoryPushNotificationConfigStore,
+    PushNotificationConfigStore,
+    TaskStore,
+)
+from a2a.types import AgentCard, Task
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -27,7 +33,9 @@ from a2a_mcp.server.executor import SkillExecutor, SkillWrapper
 from a2a_mcp.server.fast_path import CachedAnswerRoute, CachedAnswers
 from a2a_mcp.server.files import ServedFiles
 from a2a_mcp.server.handler import RequestHandler
+from a2a_mcp.server.push import PushSettings, WebhookSender
 from a2a_mcp.server.store import BoundedTaskStore
+from a2a_mcp.server.task_db import DurableTaskStore
 
 log = get_logger("a2a_mcp.server")
 
@@ -41,6 +49,8 @@ class ServerState:
     executor: SkillExecutor
     handler: RequestHandler
     drain_timeout_s: float
+    store: Any = None  # BoundedTaskStore | DurableTaskStore: start()/aclose()
+    push: WebhookSender | None = None
     draining: bool = False
 
     def health(self) -> dict[str, object]:
@@ -59,6 +69,10 @@ class ServerState:
         if cancelled:
             log.warning("cancelled tasks still running at shutdown", count=cancelled)
         await self.handler.aclose()
+        if self.push is not None:
+            await self.push.aclose()
+        if self.store is not None:
+            await self.store.aclose()
 
 
 def _health_routes(state: ServerState) -> list[BaseRoute]:
@@ -83,7 +97,7 @@ def _health_routes(state: ServerState) -> list[BaseRoute]:
 def _jsonrpc_routes(
     agent: Agent,
     handler: RequestHandler,
-    store: BoundedTaskStore,
+    store: Any,
     skill_wrapper: SkillWrapper | None,
     grace: float,
 ) -> list[BaseRoute]:
@@ -104,6 +118,20 @@ def _jsonrpc_routes(
     return wrapped
 
 
+def _push_configs(store: Any) -> PushNotificationConfigStore:
+    """Push configs beside the tasks: in the task database when there is one, else in memory."""
+    if isinstance(store, DurableTaskStore):
+        return DatabasePushNotificationConfigStore(store.engine)
+    return InMemoryPushNotificationConfigStore()
+
+
+def _notify_recovered(sender: WebhookSender) -> Any:
+    async def notify(task: Task) -> None:
+        await sender.send_notification(task.id, task)
+
+    return notify
+
+
 def build_app(
     agent: Agent,
     *,
@@ -112,18 +140,33 @@ def build_app(
     drain_timeout_s: float = 30.0,
     max_finished_tasks: int = 10_000,
     files_dir: Path | None = None,
+    task_store: TaskStore | None = None,
+    push: PushSettings | None = None,
 ) -> Starlette:
     """Serve `agent` at `public_url`: JSON-RPC at "/", HTTP+JSON routes, 0.3 compatibility on.
 
-    Files its outputs publish (`a2a_file_artifacts()`) are served from `files_dir` (default:
-    the agent's own `files_dir` attribute, if any) at GET /files/<path>."""
+    Tasks are kept in `task_store` (default: the last `max_finished_tasks` in memory; a
+    `DurableTaskStore` keeps them in a database), push notifications delivered with `push`'s
+    limits. Files its outputs publish (`a2a_file_artifacts()`) are served from `files_dir`
+    (default: the agent's own `files_dir` attribute, if any) at GET /files/<path>."""
     card = agent_card(agent, public_url)
     files_dir = files_dir if files_dir is not None else getattr(agent, "files_dir", None)
     files = ServedFiles(files_dir, public_url) if files_dir is not None else None
     executor = SkillExecutor(agent, skill_wrapper, files=files)
-    store = BoundedTaskStore(max_finished_tasks)
-    handler = RequestHandler(agent_executor=executor, task_store=store, agent_card=card)
-    state = ServerState(agent, card, executor, handler, drain_timeout_s)
+    store = task_store if task_store is not None else BoundedTaskStore(max_finished_tasks)
+    configs = _push_configs(store)
+    sender = WebhookSender(configs, agent=agent.name, settings=push)
+    if isinstance(store, DurableTaskStore):
+        # A task a restart failed is news for its webhook too.
+        store.on_recovered = _notify_recovered(sender)
+    handler = RequestHandler(
+        agent_executor=executor,
+        task_store=store,
+        agent_card=card,
+        push_config_store=configs,
+        push_sender=sender,
+    )
+    state = ServerState(agent, card, executor, handler, drain_timeout_s, store, sender)
     # Streams may finish during the drain instead of being cut when shutdown starts.
     grace = drain_timeout_s
     routes: list[BaseRoute] = [
@@ -137,6 +180,9 @@ def build_app(
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        start = getattr(store, "start", None)
+        if start is not None:
+            await start()
         log.info("agent serving", agent=agent.name, url=public_url, skills=sorted(agent.skills))
         yield
         await state.shutdown()

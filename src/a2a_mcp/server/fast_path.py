@@ -19,6 +19,7 @@ from typing import Any, Protocol
 
 import orjson
 import structlog
+from a2a.server.context import ServerCallContext
 from a2a.server.routes.common import DefaultServerCallContextBuilder
 from a2a.types import (
     Artifact,
@@ -52,7 +53,6 @@ from a2a_mcp.protocol import (
 from a2a_mcp.server import metrics
 from a2a_mcp.server.executor import now_timestamp
 from a2a_mcp.server.request import read_call_json
-from a2a_mcp.server.store import BoundedTaskStore
 
 log = get_logger("a2a_mcp.server")
 
@@ -65,6 +65,14 @@ _PARAMS_KEYS = frozenset({"message", "configuration", "metadata"})
 _CONFIGURATION_KEYS = frozenset({"historyLength", "acceptedOutputModes"})
 _MESSAGE_KEYS = frozenset({"messageId", "role", "parts", "metadata", "contextId", "extensions"})
 _SSE_HEADERS = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
+
+
+class LaterTaskStore(Protocol):
+    """A task store that can record a finished task without building it now."""
+
+    async def save_later(
+        self, task_id: str, context: ServerCallContext, later: _FinishedAnswer
+    ) -> None: ...
 
 
 class CachedAnswers(Protocol):
@@ -190,22 +198,37 @@ class _Answer:
         )
 
 
-def _task_later(task: Task, updates: list[Message], body: bytes, data: bytes) -> Callable[[], Task]:
+class _FinishedAnswer:
     """The stored task as the SDK keeps one (the request and the agent's messages in its
-    history, the output as a DataPart), built on first use from protobuf messages and bytes:
-    Python's garbage collector walks neither, while the output's dicts kept for thousands of
-    tasks made every collection, and so every call, slower."""
+    history, the output as a DataPart), built only when asked for: as protobuf on first use
+    (GetTask), or as the database's JSON columns (written in the background). It holds protobuf
+    messages and bytes, which Python's garbage collector does not walk: the output's dicts kept
+    for thousands of tasks made every collection, and so every call, slower."""
 
-    def build() -> Task:
-        message = orjson.loads(body)["params"]["message"]
-        request = ParseDict(message, Message(), ignore_unknown_fields=True)
-        request.task_id, request.context_id = task.id, task.context_id
+    def __init__(self, task: Task, updates: list[Message], body: bytes, data: bytes) -> None:
+        self._task, self._updates, self._body, self._data = task, updates, body, data
+
+    def _request(self) -> dict[str, Any]:
+        message = orjson.loads(self._body)["params"]["message"]
+        message["taskId"], message["contextId"] = self._task.id, self._task.context_id
+        return message
+
+    def task(self) -> Task:
+        task = Task()
+        task.CopyFrom(self._task)
+        request = ParseDict(self._request(), Message(), ignore_unknown_fields=True)
         task.history.append(request)
-        task.history.extend(updates)
-        task.artifacts[0].parts[0].CopyFrom(data_part(orjson.loads(data)))
+        task.history.extend(self._updates)
+        task.artifacts[0].parts[0].CopyFrom(data_part(orjson.loads(self._data)))
         return task
 
-    return build
+    def columns(self) -> dict[str, Any]:
+        from a2a_mcp.server.task_db import task_columns
+
+        artifacts = [MessageToDict(artifact) for artifact in self._task.artifacts]
+        artifacts[0]["parts"][0]["data"] = orjson.loads(self._data)
+        history = [self._request(), *(MessageToDict(update) for update in self._updates)]
+        return task_columns(self._task, history=history, artifacts=artifacts)
 
 
 class CachedAnswerRoute:
@@ -215,7 +238,7 @@ class CachedAnswerRoute:
         self,
         agent: Agent,
         answers: CachedAnswers,
-        store: BoundedTaskStore,
+        store: LaterTaskStore,
         sdk_endpoint: Endpoint,
     ) -> None:
         self.agent = agent
@@ -253,7 +276,7 @@ class CachedAnswerRoute:
             if cached is None:
                 return None
             payload, task = answer.stream(body["id"], cached)
-            later = _task_later(task, answer.updates, raw, orjson.dumps(cached.data))
+            later = _FinishedAnswer(task, answer.updates, raw, orjson.dumps(cached.data))
             await self.store.save_later(task.id, self._contexts.build(request), later)
             metrics.CACHED_ANSWERS.labels(self.agent.name, call.skill.id).inc()
             metrics.TASKS.labels(self.agent.name, call.skill.id, "completed").inc()

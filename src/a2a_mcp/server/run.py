@@ -16,6 +16,7 @@ from a2a_mcp.errors import AgentError
 from a2a_mcp.observability import get_logger
 from a2a_mcp.server.app import ServerState, build_app
 from a2a_mcp.server.executor import SkillWrapper
+from a2a_mcp.server.task_db import TaskRetention, open_task_store
 
 log = get_logger("a2a_mcp.server")
 
@@ -94,8 +95,14 @@ class AgentServer:
         skill_wrapper: SkillWrapper | None = None,
         drain_timeout_s: float = 30.0,
         log_level: str = "warning",
+        task_db: str | None = None,
+        task_retention: TaskRetention | None = None,
     ) -> None:
+        """`task_db`: a database URL (or SQLite file path) for the tasks, None keeps them in
+        memory; this process's instance id there is its public URL."""
         self.agent = agent
+        self.task_db = task_db
+        self.task_retention = task_retention
         self.host = host
         self.port = agent.default_port if port is None else port
         self.public_url = public_url
@@ -125,11 +132,20 @@ class AgentServer:
         self.port = sock.getsockname()[1]
         if self.public_url is None:
             self.public_url = f"http://{_url_host(self.host)}:{self.port}"
+        store = None
+        if self.task_db is not None:
+            store = open_task_store(
+                self.task_db,
+                agent=self.agent.name,
+                instance=self.public_url,
+                retention=self.task_retention,
+            )
         app = build_app(
             self.agent,
             public_url=self.public_url,
             skill_wrapper=self.skill_wrapper,
             drain_timeout_s=self.drain_timeout_s,
+            task_store=store,
         )
         config = uvicorn.Config(
             app,

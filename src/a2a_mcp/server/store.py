@@ -4,17 +4,26 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable
+from typing import Protocol
 
 from a2a.server.context import ServerCallContext
 from a2a.server.tasks import InMemoryTaskStore, TaskStore
 from a2a.types import ListTasksRequest, ListTasksResponse, Task, TaskState
 
-_FINISHED = {
-    TaskState.TASK_STATE_COMPLETED,
-    TaskState.TASK_STATE_FAILED,
-    TaskState.TASK_STATE_CANCELED,
-    TaskState.TASK_STATE_REJECTED,
-}
+FINISHED_STATES = frozenset(
+    {
+        TaskState.TASK_STATE_COMPLETED,
+        TaskState.TASK_STATE_FAILED,
+        TaskState.TASK_STATE_CANCELED,
+        TaskState.TASK_STATE_REJECTED,
+    }
+)
+
+
+class LaterTask(Protocol):
+    """A finished task recorded without being built (a cached answer of the fast path)."""
+
+    def task(self) -> Task: ...
 
 
 class BoundedTaskStore(TaskStore):
@@ -28,17 +37,21 @@ class BoundedTaskStore(TaskStore):
         # Finished tasks not built yet: most are never asked for, so they cost nothing.
         self._later: dict[str, Callable[[], Task]] = {}
 
+    async def start(self) -> None:
+        """Nothing to open: the tasks live in this process."""
+
+    async def aclose(self) -> None:
+        """Nothing to close."""
+
     async def save(self, task: Task, context: ServerCallContext) -> None:
         self._later.pop(task.id, None)
         await self._inner.save(task, context)
-        if task.status.state in _FINISHED:
+        if task.status.state in FINISHED_STATES:
             await self._finish(task.id, context)
 
-    async def save_later(
-        self, task_id: str, context: ServerCallContext, build: Callable[[], Task]
-    ) -> None:
-        """Record a finished task that build() makes on first use (get, list)."""
-        self._later[task_id] = build
+    async def save_later(self, task_id: str, context: ServerCallContext, later: LaterTask) -> None:
+        """Record a finished task that later.task() builds on first use (get, list)."""
+        self._later[task_id] = later.task
         await self._finish(task_id, context)
 
     async def _finish(self, task_id: str, context: ServerCallContext) -> None:

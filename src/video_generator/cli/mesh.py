@@ -76,9 +76,12 @@ def cmd_agent(args: argparse.Namespace) -> int:
 async def _serve(agent: Any, args: argparse.Namespace) -> None:
     from a2a_mcp.client import close_pool
     from a2a_mcp.serve import AgentServer
+    from a2a_mcp.server.task_db import TaskRetention
     from video_generator.mesh import close_agent
     from video_generator.runtime import video_cache
+    from video_generator.settings import task_db_for
 
+    settings = get_settings()
     # Served like embedded: every call goes through the process's cache (VG_CACHE_URL).
     cache = video_cache()
     server = AgentServer(
@@ -88,16 +91,30 @@ async def _serve(agent: Any, args: argparse.Namespace) -> None:
         public_url=args.public_url,
         skill_wrapper=cache,
         drain_timeout_s=args.drain_timeout,
-        log_level=get_settings().log_level.lower(),
+        log_level=settings.log_level.lower(),
+        task_db=task_db_for(settings, agent.name),
+        task_retention=TaskRetention(keep=settings.task_keep, max_age_s=settings.task_max_age_s),
     )
     try:
         await server.start()
-        print(f"{agent.name} listening at {server.url} (cache: {cache.where})", flush=True)
+        tasks = "memory" if server.task_db is None else _hide_password(server.task_db)
+        print(
+            f"{agent.name} listening at {server.url} (cache: {cache.where}; tasks: {tasks})",
+            flush=True,
+        )
         await server.wait_closed()
     finally:
         await close_agent(agent)
         await cache.aclose()
         await close_pool()
+
+
+def _hide_password(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    from a2a_mcp.server.task_db import database_url
+
+    return make_url(database_url(url)).render_as_string(hide_password=True)
 
 
 # ---------------------------------------------------------------- vidgen up
