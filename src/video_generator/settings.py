@@ -86,6 +86,14 @@ class Settings(BaseSettings):
     task_db_agents: str = "orchestrator"  # comma-separated agent names, or "all"
     task_keep: int = Field(default=10_000, ge=1)  # finished tasks kept in the database
     task_max_age_s: float = Field(default=7 * 86400, gt=0)  # and none older than this
+    # Renders on a job queue (docs/deploy.md): a redis:// URL sends the orchestrator's renders
+    # to `vidgen worker` processes; unset, the orchestrator renders in its own process.
+    render_queue: str | None = None
+    render_time_limit_s: float = Field(default=1800.0, gt=0)  # one attempt of one render job
+    render_retries: int = Field(default=3, ge=0)  # after an unexpected error, with backoff
+    # A worker silent this long is dead: its job goes back to the queue for another worker.
+    render_heartbeat_timeout_s: float = Field(default=15.0, gt=0)
+    render_maintenance_chance: int = Field(default=10_000, ge=1, le=1_000_000)  # per million
 
 
 def render_root(settings: Settings) -> Path:

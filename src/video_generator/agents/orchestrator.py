@@ -208,6 +208,15 @@ class Orchestrator(Agent):
         request = RenderRequest.model_validate(inputs["options"])
         folder = self.workspace.folder_for(task_id)
         try:
+            queue = get_settings().render_queue
+            if queue:
+                # On the render workers (`vidgen worker`), into the same shared folder.
+                from video_generator.render.queue import QueueSettings, render_queued
+
+                settings = QueueSettings.from_settings(get_settings())
+                return await render_queued(
+                    package, request, folder, progress, task_id=task_id, settings=settings
+                )
             return await render_video(package, request, folder, progress)
         finally:
             self.workspace.release(task_id)

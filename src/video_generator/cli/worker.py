@@ -1,0 +1,66 @@
+"""`vidgen worker` runs render workers: they take the orchestrator's render jobs from Redis."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import threading
+from typing import Any
+
+from video_generator.cli.common import EXIT_OK, UserError, add_command
+from video_generator.settings import get_settings
+
+
+def register(commands: Any) -> None:
+    worker = add_command(
+        commands, "worker", cmd_worker, "run a render worker on the job queue (VG_RENDER_QUEUE)"
+    )
+    worker.add_argument(
+        "--queue", help="the queue's redis:// URL (default VG_RENDER_QUEUE; the orchestrator's)"
+    )
+    worker.add_argument(
+        "--threads", type=int, default=1, help="renders at a time in this process (default 1)"
+    )
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from video_generator.render.queue import QueueSettings, run_worker, worker_id
+    from video_generator.settings import render_root
+
+    settings = get_settings()
+    url = args.queue or settings.render_queue
+    if not url:
+        raise UserError(
+            "no job queue: pass --queue redis://host:6379/0 or set VG_RENDER_QUEUE (the same "
+            "URL the orchestrator has)"
+        )
+    if not url.startswith(("redis://", "rediss://", "unix://")):
+        raise UserError(f"--queue {url!r} is not a redis:// URL (like redis://127.0.0.1:6379/0)")
+    if args.threads < 1:
+        raise UserError("--threads must be at least 1")
+    queue = replace(QueueSettings.from_settings(settings), url=url)
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    worker = run_worker(queue, threads=args.threads)
+    print(
+        f"render worker {worker_id()} taking jobs from {_safe(url)} into {render_root(settings)}",
+        flush=True,
+    )
+    try:
+        stop.wait()
+    finally:
+        # A job still running is not acknowledged: the broker gives it to another worker.
+        worker.stop(timeout=10_000)
+    return EXIT_OK
+
+
+def _safe(url: str) -> str:
+    """The URL without its password, for the console."""
+    from redis.connection import parse_url
+
+    parts = parse_url(url)
+    host = parts.get("host") or parts.get("path", "")
+    return f"redis://{host}:{parts.get('port', 6379)}/{parts.get('db', 0)}"

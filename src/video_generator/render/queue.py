@@ -1,0 +1,306 @@
+"""Renders on a job queue: Dramatiq with its Redis broker, so render workers on other machines
+take the CPU-heavy part of the orchestrator's render node.
+
+The node (`render_queued`) enqueues one job per task and reads the job's progress stream in
+Redis until the job reports done or failed; `vidgen worker` runs `Worker`s that take jobs,
+render into the task's folder on the shared render storage (VG_RENDER_DIR, the same folder the
+orchestrator serves files from) and publish progress to that stream. Dramatiq acknowledges a job
+only once its actor returns, so the job of a worker killed mid-render goes back to the queue
+when the broker sees that worker's heartbeat stop; it is retried with backoff after an
+unexpected error, limited in time, and dead-lettered (Dramatiq's `.XQ` queue) once its retries
+are spent. A job is keyed by the content hash of its package and render options: a worker that
+finds that key's result in the task folder republishes it instead of rendering again, and AI
+clips are reused from the shared paid-clips folder, so a redelivered job never pays fal twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import os
+import socket
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+import structlog
+
+from a2a_mcp.agent import Progress
+from a2a_mcp.client.errors import error_from_payload
+from a2a_mcp.errors import AgentError, CallTimeoutError, SkillFailedError
+from video_generator.models import RenderRequest, RenderSummary, VideoPackage
+
+log = structlog.get_logger(component="render_queue")
+
+QUEUE_NAME = "vidgen_render"
+ACTOR_NAME = "render_package"
+NAMESPACE = "vidgen"
+DONE_MARKER = ".job.json"  # in the task folder: the key and summary of a finished job
+_STREAM_TTL_S = 86400
+
+
+@dataclass(frozen=True)
+class QueueSettings:
+    """The queue's limits (VG_RENDER_* settings)."""
+
+    url: str
+    time_limit_s: float = 1800.0
+    retries: int = 3
+    min_backoff_s: float = 5.0
+    max_backoff_s: float = 300.0
+    heartbeat_timeout_s: float = 15.0
+    # Out of a million broker calls, how many run maintenance (requeueing dead workers' jobs).
+    maintenance_chance: int = 10_000
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> QueueSettings:
+        return cls(
+            url=settings.render_queue,
+            time_limit_s=settings.render_time_limit_s,
+            retries=settings.render_retries,
+            heartbeat_timeout_s=settings.render_heartbeat_timeout_s,
+            maintenance_chance=settings.render_maintenance_chance,
+        )
+
+    @property
+    def wait_s(self) -> float:
+        """How long the node waits for a job: every attempt at its limit, plus the backoffs."""
+        attempts = self.retries + 1
+        return attempts * (self.time_limit_s + self.heartbeat_timeout_s) + self.retries * (
+            self.max_backoff_s
+        )
+
+
+def job_key(package: dict[str, Any], request: dict[str, Any]) -> str:
+    """The content hash a job is idempotent by."""
+    body = orjson.dumps({"package": package, "request": request}, option=orjson.OPT_SORT_KEYS)
+    return hashlib.sha256(body).hexdigest()
+
+
+def stream_key(job_id: str) -> str:
+    return f"{NAMESPACE}:render:{job_id}:events"
+
+
+def cancel_key(job_id: str) -> str:
+    return f"{NAMESPACE}:render:{job_id}:cancel"
+
+
+def make_broker(settings: QueueSettings) -> Any:
+    """The Redis broker and the render actor on it (the same on the node and on workers)."""
+    import dramatiq
+    from dramatiq.brokers.redis import RedisBroker
+    from dramatiq.middleware import CurrentMessage
+
+    broker = RedisBroker(
+        url=settings.url,
+        namespace=NAMESPACE,
+        heartbeat_timeout=int(settings.heartbeat_timeout_s * 1000),
+        maintenance_chance=settings.maintenance_chance,
+        dead_message_ttl=7 * 86400 * 1000,
+        socket_timeout=30,
+        socket_connect_timeout=5,
+    )
+    broker.add_middleware(CurrentMessage())
+    dramatiq.actor(
+        _render_job_entry(settings),
+        broker=broker,
+        actor_name=ACTOR_NAME,
+        queue_name=QUEUE_NAME,
+        max_retries=settings.retries,
+        time_limit=int(settings.time_limit_s * 1000),
+        min_backoff=int(settings.min_backoff_s * 1000),
+        max_backoff=int(settings.max_backoff_s * 1000),
+    )
+    return broker
+
+
+# ---------------------------------------------------------------- the node's side
+
+
+async def render_queued(
+    pkg: VideoPackage,
+    request: RenderRequest,
+    folder: Path,
+    progress: Progress,
+    *,
+    task_id: str,
+    settings: QueueSettings,
+) -> RenderSummary:
+    """Enqueue the render of `pkg` into the task's folder and follow it to its end."""
+    from redis.asyncio import Redis
+
+    from video_generator.render.node import check_clips_budget, selected_platforms
+
+    # Bad options fail here at once, not after a trip through the queue.
+    check_clips_budget(pkg, request, selected_platforms(pkg, request))
+    package_json = pkg.model_dump(mode="json")
+    request_json = request.model_dump(mode="json")
+    job_id = uuid.uuid4().hex
+    job = {
+        "job_id": job_id,
+        "task_id": task_id,
+        "folder": folder.name,
+        "key": job_key(package_json, request_json),
+        "package": package_json,
+        "request": request_json,
+    }
+    broker = make_broker(settings)
+    redis = Redis.from_url(settings.url, socket_timeout=30, socket_connect_timeout=5)
+    try:
+        actor = broker.get_actor(ACTOR_NAME)
+        await asyncio.to_thread(actor.send, job)
+        log.info("render_enqueued", job_id=job_id, task_id=task_id, key=job["key"][:12])
+        try:
+            return await _follow(redis, job_id, folder, progress, settings.wait_s)
+        except asyncio.CancelledError:
+            # The worker looks for this flag at every progress report and stops.
+            await redis.set(cancel_key(job_id), b"1", ex=_STREAM_TTL_S)
+            raise
+    finally:
+        await redis.aclose()
+        broker.close()
+
+
+async def _follow(
+    redis: Any, job_id: str, folder: Path, progress: Progress, wait_s: float
+) -> RenderSummary:
+    stream = stream_key(job_id)
+    last = "0"
+    deadline = time.monotonic() + wait_s
+    shown = 0.0
+    while time.monotonic() < deadline:
+        found = await redis.xread({stream: last}, block=1000, count=100)
+        for _, entries in found:
+            for entry_id, fields in entries:
+                last = entry_id
+                event = orjson.loads(fields[b"event"])
+                kind = event["kind"]
+                if kind == "done":
+                    return RenderSummary.model_validate(event["summary"]).at(folder)
+                if kind == "failed":
+                    raise error_from_payload(event["error"])
+                # A redelivered job starts again from zero: the bar never runs backwards.
+                shown = max(shown, float(event.get("fraction", 0.0)))
+                data = {**(event.get("data") or {}), "worker": event.get("worker")}
+                await progress(shown, event.get("message", ""), data)
+    raise CallTimeoutError(
+        f"the queued render {job_id} did not finish within {wait_s:.0f} s; are render workers "
+        "running (`vidgen worker`) and reaching the same Redis?",
+        details={"job_id": job_id},
+    )
+
+
+# ---------------------------------------------------------------- the worker's side
+
+
+def worker_id() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _render_job_entry(settings: QueueSettings) -> Any:
+    def render_package(job: dict[str, Any]) -> None:
+        """Dramatiq actor (sync, in a worker thread): run the async render job to its end."""
+        asyncio.run(run_job(job, settings))
+
+    return render_package
+
+
+class _Cancelled(AgentError):
+    code = "cancelled"
+
+
+async def run_job(job: dict[str, Any], settings: QueueSettings) -> None:
+    """Render one job into its task folder, publishing progress, done or failed to its stream.
+
+    A user error (bad options, budget, missing key) is published and the job ends: retrying
+    would fail the same way. Anything else is raised for Dramatiq to retry, and published as
+    the failure once the last retry is spent."""
+    from dramatiq.middleware import CurrentMessage
+    from redis.asyncio import Redis
+
+    from video_generator.render.node import render_video
+    from video_generator.settings import get_settings, render_root
+
+    folder = render_root(get_settings()) / job["folder"]
+    folder.mkdir(parents=True, exist_ok=True)
+    redis = Redis.from_url(settings.url, socket_timeout=30, socket_connect_timeout=5)
+    stream = stream_key(job["job_id"])
+    me = worker_id()
+
+    async def publish(event: dict[str, Any]) -> None:
+        await redis.xadd(stream, {"event": orjson.dumps({**event, "worker": me})}, maxlen=2000)
+        await redis.expire(stream, _STREAM_TTL_S)
+
+    async def report(
+        fraction: float, message: str = "", data: dict[str, Any] | None = None
+    ) -> None:
+        if await redis.exists(cancel_key(job["job_id"])):
+            raise _Cancelled("the render was cancelled by its task")
+        await publish({"kind": "progress", "fraction": fraction, "message": message, "data": data})
+
+    bound = structlog.contextvars.bound_contextvars(task_id=job["task_id"], job_id=job["job_id"])
+    try:
+        with bound:
+            done = _finished(folder, job["key"])
+            if done is not None:
+                log.info("render_job_already_done", key=job["key"][:12])
+                await publish({"kind": "done", "summary": done})
+                return
+            await publish({"kind": "progress", "fraction": 0.0, "message": f"rendering on {me}"})
+            pkg = VideoPackage.model_validate(job["package"])
+            request = RenderRequest.model_validate(job["request"])
+            try:
+                summary = await render_video(pkg, request, folder, report)
+            except AgentError as error:
+                await publish({"kind": "failed", "error": error.to_dict()})
+                log.info("render_job_refused", code=error.code, reason=error.message)
+                return
+            except Exception as exc:
+                message = CurrentMessage.get_current_message()
+                retries = message.options.get("retries", 0) if message is not None else 0
+                if retries >= settings.retries:
+                    error = SkillFailedError(
+                        f"the render failed on {me} after {retries + 1} attempts: "
+                        f"{type(exc).__name__}: {exc}"
+                    )
+                    await publish({"kind": "failed", "error": error.to_dict()})
+                else:
+                    await publish(
+                        {"kind": "progress", "fraction": 0.0, "message": f"retrying: {exc}"}
+                    )
+                raise
+            summary_json = summary.model_dump(mode="json")
+            marker = {"key": job["key"], "summary": summary_json}
+            (folder / DONE_MARKER).write_bytes(orjson.dumps(marker))
+            await publish({"kind": "done", "summary": summary_json})
+            log.info("render_job_done", seconds=summary.seconds)
+    finally:
+        await redis.aclose()
+
+
+def _finished(folder: Path, key: str) -> dict[str, Any] | None:
+    """The summary of a job with this key already rendered into `folder`, if its files are all
+    still there."""
+    try:
+        marker = orjson.loads((folder / DONE_MARKER).read_bytes())
+    except (FileNotFoundError, orjson.JSONDecodeError):
+        return None
+    if marker.get("key") != key:
+        return None
+    summary = RenderSummary.model_validate(marker["summary"])
+    if not all((folder / name).is_file() for name in summary.files()):
+        return None
+    return marker["summary"]
+
+
+def run_worker(settings: QueueSettings, *, threads: int = 1) -> Any:
+    """Start a Dramatiq worker on the render queue (threads renders at a time); returns it."""
+    import dramatiq
+
+    broker = make_broker(settings)
+    worker = dramatiq.Worker(broker, worker_threads=threads)
+    worker.start()
+    return worker

@@ -1,0 +1,179 @@
+"""Renders on the job queue (Dramatiq, Redis broker): two `vidgen worker` processes, one killed
+with SIGKILL mid-render; the job is redelivered and completes on the other; the node streams
+its progress; a job whose result is already in its folder is not rendered again."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+from redis.asyncio import Redis
+from render_support import tiny_package
+
+from a2a_mcp.cache.redis_server import RedisServer
+from a2a_mcp.errors import InvalidInputError
+from video_generator.models import RenderRequest
+from video_generator.render.queue import QueueSettings, job_key, render_queued, run_job, stream_key
+
+FAST_REDELIVERY = {"heartbeat_timeout_s": 2.0, "maintenance_chance": 1_000_000}
+
+
+def start_worker(url: str, render_dir: Path) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "VG_RENDER_QUEUE": url,
+        "VG_RENDER_DIR": str(render_dir),
+        "VG_RENDER_HEARTBEAT_TIMEOUT_S": "2",
+        "VG_RENDER_MAINTENANCE_CHANCE": "1000000",
+        "VG_LOG_LEVEL": "ERROR",
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "video_generator.cli", "worker"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+
+
+@pytest.fixture
+def render_dir() -> Path:
+    from video_generator.settings import get_settings, render_root
+
+    return render_root(get_settings())  # the test's own (conftest), shared with the workers
+
+
+async def test_a_killed_workers_job_completes_on_another(
+    redis_server: RedisServer, render_dir: Path
+) -> None:
+    workers = [start_worker(redis_server.url, render_dir) for _ in range(2)]
+    try:
+        for worker in workers:  # each prints one line once it takes jobs
+            line = await asyncio.to_thread(worker.stdout.readline)
+            assert b"render worker" in line, line
+        pkg = tiny_package(["tiktok"])
+        folder = render_dir / "task-1"
+        folder.mkdir(parents=True)
+        seen: list[tuple[str, float]] = []
+        killed: list[str] = []
+
+        async def progress(fraction: float, message: str = "", data: Any = None) -> None:
+            who = data["worker"]
+            seen.append((who, fraction))
+            if not killed and fraction > 0 and not message.startswith("rendering on"):
+                pid = int(who.rsplit(":", 1)[1])
+                os.kill(pid, signal.SIGKILL)  # mid-render, before it acknowledged the job
+                killed.append(who)
+
+        settings = QueueSettings(url=redis_server.url, **FAST_REDELIVERY)
+        summary = await asyncio.wait_for(
+            render_queued(
+                pkg, RenderRequest(), folder, progress, task_id="task-1", settings=settings
+            ),
+            120,
+        )
+        assert killed, "no progress came from a worker"
+        finishers = {who for who, _ in seen if who != killed[0]}
+        assert finishers, "nothing came from a second worker"
+        assert summary.folder == folder
+        preview = folder / summary.platforms[0].preview
+        assert preview.stat().st_size > 10_000
+        fractions = [fraction for _, fraction in seen]
+        assert fractions == sorted(fractions)  # the redelivered job never runs the bar backwards
+    finally:
+        for worker in workers:
+            if worker.poll() is None:
+                worker.send_signal(signal.SIGTERM)
+        for worker in workers:
+            try:
+                worker.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+
+    # Delivered once more (same package, same folder): its result is republished, not redone.
+    package = pkg.model_dump(mode="json")
+    request = RenderRequest().model_dump(mode="json")
+    job = {
+        "job_id": uuid.uuid4().hex,
+        "task_id": "task-1",
+        "folder": "task-1",
+        "key": job_key(package, request),
+        "package": package,
+        "request": request,
+    }
+    await run_job(job, settings)
+    redis = Redis.from_url(redis_server.url)
+    try:
+        entries = await redis.xrange(stream_key(job["job_id"]))
+    finally:
+        await redis.aclose()
+    kinds = [orjson.loads(fields[b"event"])["kind"] for _, fields in entries]
+    assert kinds == ["done"]
+
+
+async def test_bad_render_options_fail_before_the_queue(redis_server: RedisServer) -> None:
+    settings = QueueSettings(url=redis_server.url)
+    with pytest.raises(InvalidInputError, match=r"render\.platforms"):
+        await render_queued(
+            tiny_package(["tiktok"]),
+            RenderRequest(platforms=["youtube"]),
+            Path("unused"),
+            lambda *_: asyncio.sleep(0),
+            task_id="t",
+            settings=settings,
+        )
+
+
+async def test_a_queued_renders_progress_streams_to_the_a2a_client(
+    redis_server: RedisServer, render_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The orchestrator served over A2A with VG_RENDER_QUEUE: its render node enqueues, a
+    worker renders, and the worker's progress reaches the A2A client's stream."""
+    from a2a_mcp.client import A2AClient, A2AClientSettings, HttpPool, InProcessClient
+    from a2a_mcp.registry import AgentRegistry
+    from a2a_mcp.serve import AgentServer
+    from video_generator.models import VideoPackage, VideoRequest
+    from video_generator.runtime import build_orchestrator, build_specialists
+    from video_generator.settings import get_settings
+
+    monkeypatch.setenv("VG_RENDER_QUEUE", redis_server.url)
+    get_settings.cache_clear()
+    worker = start_worker(redis_server.url, render_dir)
+    pool = HttpPool(name="queue-test")
+    server = AgentServer(build_orchestrator(client=InProcessClient(build_specialists())), port=0)
+    try:
+        assert b"render worker" in await asyncio.to_thread(worker.stdout.readline)
+        await server.start()
+        client = A2AClient(
+            AgentRegistry({"orchestrator": [server.url]}),
+            session_pool=pool,
+            settings=A2AClientSettings(health_interval_s=0),
+        )
+        messages: list[str] = []
+
+        async def on_progress(fraction: float, message: str = "", data: Any = None) -> None:
+            event = (data or {}).get("event") or {}
+            if event.get("node") == "render":
+                messages.append(event.get("message") or "")
+
+        request = VideoRequest(
+            brief="a 15 second TikTok about green tea for students", render=RenderRequest()
+        )
+        output = await client.call("orchestrator", "make_video", request, on_progress)
+        await client.aclose()
+        package = VideoPackage.model_validate(output)
+        assert package.render is not None and package.render.platforms[0].platform == "tiktok"
+        assert any(m.startswith("rendering on") for m in messages), messages
+        assert any("preview.mp4 written" in m for m in messages), messages
+    finally:
+        await server.stop()
+        await pool.aclose()
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=30)
