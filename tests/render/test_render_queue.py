@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+import urllib.request
 import uuid
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ import pytest
 from redis.asyncio import Redis
 from render_support import tiny_package
 
-from a2a_mcp.cache.redis_server import RedisServer
+from a2a_mcp.cache.redis_server import RedisServer, free_port
 from a2a_mcp.errors import InvalidInputError
 from video_generator.models import RenderRequest
 from video_generator.render.queue import QueueSettings, job_key, render_queued, run_job, stream_key
@@ -26,7 +27,7 @@ from video_generator.render.queue import QueueSettings, job_key, render_queued, 
 FAST_REDELIVERY = {"heartbeat_timeout_s": 2.0, "maintenance_chance": 1_000_000}
 
 
-def start_worker(url: str, render_dir: Path) -> subprocess.Popen[bytes]:
+def start_worker(url: str, render_dir: Path, port: int = 0) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "VG_RENDER_QUEUE": url,
@@ -36,11 +37,16 @@ def start_worker(url: str, render_dir: Path) -> subprocess.Popen[bytes]:
         "VG_LOG_LEVEL": "ERROR",
     }
     return subprocess.Popen(
-        [sys.executable, "-m", "video_generator.cli", "worker"],
+        [sys.executable, "-m", "video_generator.cli", "worker", "--port", str(port)],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
+
+
+def get(url: str) -> bytes:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.read()
 
 
 @pytest.fixture
@@ -53,11 +59,16 @@ def render_dir() -> Path:
 async def test_a_killed_workers_job_completes_on_another(
     redis_server: RedisServer, render_dir: Path
 ) -> None:
-    workers = [start_worker(redis_server.url, render_dir) for _ in range(2)]
+    health_port = free_port()
+    workers = [start_worker(redis_server.url, render_dir, port) for port in (health_port, 0)]
     try:
         for worker in workers:  # each prints one line once it takes jobs
             line = await asyncio.to_thread(worker.stdout.readline)
             assert b"render worker" in line, line
+        health = await asyncio.to_thread(get, f"http://127.0.0.1:{health_port}/health/ready")
+        assert orjson.loads(health)["ready"] is True
+        metrics = await asyncio.to_thread(get, f"http://127.0.0.1:{health_port}/metrics")
+        assert b"vidgen_render_jobs_running" in metrics
         pkg = tiny_package(["tiktok"])
         folder = render_dir / "task-1"
         folder.mkdir(parents=True)

@@ -99,7 +99,7 @@ class AgentServer:
         task_retention: TaskRetention | None = None,
     ) -> None:
         """`task_db`: a database URL (or SQLite file path) for the tasks, None keeps them in
-        memory; this process's instance id there is its public URL."""
+        memory; this process's instance id there is its host name and public URL."""
         self.agent = agent
         self.task_db = task_db
         self.task_retention = task_retention
@@ -137,7 +137,9 @@ class AgentServer:
             store = open_task_store(
                 self.task_db,
                 agent=self.agent.name,
-                instance=self.public_url,
+                # Unique per process even when replicas share one public URL (a Service):
+                # the same pod or host restarted on the same URL is the same instance.
+                instance=f"{socket.gethostname()} {self.public_url}",
                 retention=self.task_retention,
             )
         app = build_app(

@@ -21,6 +21,13 @@ def register(commands: Any) -> None:
     worker.add_argument(
         "--threads", type=int, default=1, help="renders at a time in this process (default 1)"
     )
+    worker.add_argument("--host", default="127.0.0.1", help="address of /health and /metrics")
+    worker.add_argument(
+        "--port",
+        type=int,
+        default=10110,
+        help="port of /health and /metrics (default 10110; 0: none)",
+    )
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
@@ -44,6 +51,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
+    if args.port:
+        _serve_health(args.host, args.port, stop)
     worker = run_worker(queue, threads=args.threads)
     print(
         f"render worker {worker_id()} taking jobs from {_safe(url)} into {render_root(settings)}",
@@ -64,3 +73,50 @@ def _safe(url: str) -> str:
     parts = parse_url(url)
     host = parts.get("host") or parts.get("path", "")
     return f"redis://{host}:{parts.get('port', 6379)}/{parts.get('db', 0)}"
+
+
+def _serve_health(host: str, port: int, stopping: threading.Event) -> None:
+    """/health, /health/ready, /health/live and /metrics, from a daemon thread (the worker has
+    no event loop of its own: Dramatiq runs jobs in threads)."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    import orjson
+    from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+    from a2a_mcp.observability import REGISTRY
+    from video_generator.render.queue import RUNNING_JOBS, worker_id
+
+    class Health(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            if self.path == "/metrics":
+                self._send(200, generate_latest(REGISTRY), CONTENT_TYPE_LATEST)
+            elif self.path in ("/health", "/health/ready", "/health/live"):
+                ready = not stopping.is_set() or self.path == "/health/live"
+                body = {
+                    "worker": worker_id(),
+                    "live": True,
+                    "ready": not stopping.is_set(),
+                    "running_jobs": RUNNING_JOBS._value.get(),
+                }
+                self._send(200 if ready else 503, orjson.dumps(body), "application/json")
+            else:
+                self._send(404, b'{"error": "not_found"}', "application/json")
+
+        def _send(self, status: int, body: bytes, media_type: str) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", media_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *_: Any) -> None:  # probes every few seconds: not worth a line
+            pass
+
+    try:
+        server = ThreadingHTTPServer((host, port), Health)
+    except OSError as exc:
+        raise UserError(
+            f"the worker's health port {port} on {host} is unusable ({exc.strerror}); "
+            "choose another with --port, or --port 0 for none"
+        ) from None
+    threading.Thread(target=server.serve_forever, name="worker-health", daemon=True).start()

@@ -27,13 +27,29 @@ from typing import Any
 
 import orjson
 import structlog
+from prometheus_client import Counter, Gauge, Histogram
 
 from a2a_mcp.agent import Progress
 from a2a_mcp.client.errors import error_from_payload
 from a2a_mcp.errors import AgentError, CallTimeoutError, SkillFailedError
+from a2a_mcp.observability import REGISTRY
 from video_generator.models import RenderRequest, RenderSummary, VideoPackage
 
 log = structlog.get_logger(component="render_queue")
+
+JOBS = Counter(
+    "vidgen_render_jobs",
+    "Render jobs this worker ended, by outcome (done, reused, refused, failed, retried).",
+    ["outcome"],
+    registry=REGISTRY,
+)
+JOB_SECONDS = Histogram(
+    "vidgen_render_job_seconds",
+    "Time a render job took on this worker.",
+    buckets=(1, 5, 10, 30, 60, 120, 300, 600, 1800),
+    registry=REGISTRY,
+)
+RUNNING_JOBS = Gauge("vidgen_render_jobs_running", "Render jobs running now.", registry=REGISTRY)
 
 QUEUE_NAME = "vidgen_render"
 ACTOR_NAME = "render_package"
@@ -203,7 +219,16 @@ def worker_id() -> str:
 def _render_job_entry(settings: QueueSettings) -> Any:
     def render_package(job: dict[str, Any]) -> None:
         """Dramatiq actor (sync, in a worker thread): run the async render job to its end."""
-        asyncio.run(run_job(job, settings))
+        started = time.perf_counter()
+        RUNNING_JOBS.inc()
+        try:
+            JOBS.labels(asyncio.run(run_job(job, settings))).inc()
+        except BaseException:
+            JOBS.labels("retried").inc()
+            raise
+        finally:
+            RUNNING_JOBS.dec()
+            JOB_SECONDS.observe(time.perf_counter() - started)
 
     return render_package
 
@@ -212,8 +237,9 @@ class _Cancelled(AgentError):
     code = "cancelled"
 
 
-async def run_job(job: dict[str, Any], settings: QueueSettings) -> None:
-    """Render one job into its task folder, publishing progress, done or failed to its stream.
+async def run_job(job: dict[str, Any], settings: QueueSettings) -> str:
+    """Render one job into its task folder, publishing progress, done or failed to its stream;
+    returns the outcome (done, reused, refused, failed).
 
     A user error (bad options, budget, missing key) is published and the job ends: retrying
     would fail the same way. Anything else is raised for Dramatiq to retry, and published as
@@ -248,7 +274,7 @@ async def run_job(job: dict[str, Any], settings: QueueSettings) -> None:
             if done is not None:
                 log.info("render_job_already_done", key=job["key"][:12])
                 await publish({"kind": "done", "summary": done})
-                return
+                return "reused"
             await publish({"kind": "progress", "fraction": 0.0, "message": f"rendering on {me}"})
             pkg = VideoPackage.model_validate(job["package"])
             request = RenderRequest.model_validate(job["request"])
@@ -257,7 +283,7 @@ async def run_job(job: dict[str, Any], settings: QueueSettings) -> None:
             except AgentError as error:
                 await publish({"kind": "failed", "error": error.to_dict()})
                 log.info("render_job_refused", code=error.code, reason=error.message)
-                return
+                return "refused"
             except Exception as exc:
                 message = CurrentMessage.get_current_message()
                 retries = message.options.get("retries", 0) if message is not None else 0
@@ -277,6 +303,7 @@ async def run_job(job: dict[str, Any], settings: QueueSettings) -> None:
             (folder / DONE_MARKER).write_bytes(orjson.dumps(marker))
             await publish({"kind": "done", "summary": summary_json})
             log.info("render_job_done", seconds=summary.seconds)
+            return "done"
     finally:
         await redis.aclose()
 
