@@ -188,3 +188,26 @@ async def test_a_queued_renders_progress_streams_to_the_a2a_client(
         await pool.aclose()
         worker.send_signal(signal.SIGTERM)
         worker.wait(timeout=30)
+
+
+async def test_a_job_that_keeps_failing_fails_its_task_once_retries_are_spent(
+    redis_server: RedisServer,
+) -> None:
+    """An unexpected error is Dramatiq's to retry; the last attempt publishes the failure, which
+    the node raises with the worker and the error named."""
+    from a2a_mcp.errors import SkillFailedError
+    from video_generator.render.queue import ACTOR_NAME, _follow, make_broker
+
+    settings = QueueSettings(url=redis_server.url, retries=0)
+    job = {"job_id": uuid.uuid4().hex, "task_id": "t", "folder": "t", "key": "k"}
+    job |= {"package": {"not": "a package"}, "request": {}}
+    broker = make_broker(settings)
+    with pytest.raises(ValueError):
+        await asyncio.to_thread(broker.get_actor(ACTOR_NAME).fn, job)
+    broker.close()
+    redis = Redis.from_url(redis_server.url)
+    try:
+        with pytest.raises(SkillFailedError, match="after 1 attempts: ValidationError"):
+            await _follow(redis, job["job_id"], Path("t"), lambda *_: asyncio.sleep(0), 5)
+    finally:
+        await redis.aclose()

@@ -218,19 +218,48 @@ def worker_id() -> str:
 
 def _render_job_entry(settings: QueueSettings) -> Any:
     def render_package(job: dict[str, Any]) -> None:
-        """Dramatiq actor (sync, in a worker thread): run the async render job to its end."""
+        """Dramatiq actor (sync, in a worker thread): run the async render job to its end.
+
+        An unexpected error, or Dramatiq's time limit (raised into this thread), is retried by
+        Dramatiq; once the retries are spent it is published as the job's failure, here,
+        because a time limit may leave the job's event loop unusable."""
         started = time.perf_counter()
         RUNNING_JOBS.inc()
         try:
             JOBS.labels(asyncio.run(run_job(job, settings))).inc()
-        except BaseException:
+        except BaseException as exc:
             JOBS.labels("retried").inc()
+            _publish_unexpected(job, settings, exc)
             raise
         finally:
             RUNNING_JOBS.dec()
             JOB_SECONDS.observe(time.perf_counter() - started)
 
     return render_package
+
+
+def _publish_unexpected(job: dict[str, Any], settings: QueueSettings, exc: BaseException) -> None:
+    from dramatiq.middleware import CurrentMessage
+    from redis import Redis
+
+    message = CurrentMessage.get_current_message()
+    retries = message.options.get("retries", 0) if message is not None else settings.retries
+    me = worker_id()
+    if retries >= settings.retries:
+        error = SkillFailedError(
+            f"the render failed on {me} after {retries + 1} attempts: {type(exc).__name__}: {exc}"
+        )
+        event = {"kind": "failed", "error": error.to_dict()}
+        log.warning("render_job_failed", job_id=job["job_id"], error=str(exc))
+    else:
+        event = {"kind": "progress", "fraction": 0.0, "message": f"retrying after: {exc}"}
+    try:
+        with Redis.from_url(settings.url, socket_timeout=10, socket_connect_timeout=5) as redis:
+            stream = stream_key(job["job_id"])
+            redis.xadd(stream, {"event": orjson.dumps({**event, "worker": me})}, maxlen=2000)
+            redis.expire(stream, _STREAM_TTL_S)
+    except Exception as publish_error:  # Redis gone too: the node's wait ends it
+        log.warning("render_job_unreported", job_id=job["job_id"], error=str(publish_error))
 
 
 class _Cancelled(AgentError):
@@ -242,9 +271,7 @@ async def run_job(job: dict[str, Any], settings: QueueSettings) -> str:
     returns the outcome (done, reused, refused, failed).
 
     A user error (bad options, budget, missing key) is published and the job ends: retrying
-    would fail the same way. Anything else is raised for Dramatiq to retry, and published as
-    the failure once the last retry is spent."""
-    from dramatiq.middleware import CurrentMessage
+    would fail the same way. Anything else is raised for Dramatiq to retry."""
     from redis.asyncio import Redis
 
     from video_generator.render.node import render_video
@@ -284,20 +311,6 @@ async def run_job(job: dict[str, Any], settings: QueueSettings) -> str:
                 await publish({"kind": "failed", "error": error.to_dict()})
                 log.info("render_job_refused", code=error.code, reason=error.message)
                 return "refused"
-            except Exception as exc:
-                message = CurrentMessage.get_current_message()
-                retries = message.options.get("retries", 0) if message is not None else 0
-                if retries >= settings.retries:
-                    error = SkillFailedError(
-                        f"the render failed on {me} after {retries + 1} attempts: "
-                        f"{type(exc).__name__}: {exc}"
-                    )
-                    await publish({"kind": "failed", "error": error.to_dict()})
-                else:
-                    await publish(
-                        {"kind": "progress", "fraction": 0.0, "message": f"retrying: {exc}"}
-                    )
-                raise
             summary_json = summary.model_dump(mode="json")
             marker = {"key": job["key"], "summary": summary_json}
             (folder / DONE_MARKER).write_bytes(orjson.dumps(marker))
