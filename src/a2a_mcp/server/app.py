@@ -106,16 +106,38 @@ def _jsonrpc_routes(
     routes = create_jsonrpc_routes(
         handler, "/", enable_v0_3_compat=True, shutdown_grace_period=grace
     )
-    if not callable(getattr(skill_wrapper, "answer_from_cache", None)):
-        return list(routes)
-    answers = cast(CachedAnswers, skill_wrapper)
+    fast_path = callable(getattr(skill_wrapper, "answer_from_cache", None))
     wrapped: list[BaseRoute] = []
     for route in routes:
         if isinstance(route, Route) and route.path == "/":
-            fast = CachedAnswerRoute(agent, answers, store, route.endpoint)
-            route = Route("/", fast.handle, methods=sorted(route.methods or {"POST"}))
+            endpoint = route.endpoint
+            if fast_path:
+                answers = cast(CachedAnswers, skill_wrapper)
+                endpoint = CachedAnswerRoute(agent, answers, store, endpoint).handle
+            route = Route("/", _json_only(endpoint), methods=sorted(route.methods or {"POST"}))
         wrapped.append(route)
     return wrapped
+
+
+_CONTENT_TYPE_NOT_SUPPORTED = -32005  # A2A's ContentTypeNotSupportedError on JSON-RPC
+
+
+def _json_only(endpoint: Any) -> Any:
+    """A JSON-RPC request sent as something other than JSON gets A2A's
+    ContentTypeNotSupportedError naming what was sent, not a parse error."""
+
+    async def guarded(request: Request) -> Response:
+        kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if kind and kind != "application/json" and not kind.endswith("+json"):
+            message = (
+                f"Content-Type '{kind}' is not supported: send the JSON-RPC request as "
+                "application/json"
+            )
+            error = {"code": _CONTENT_TYPE_NOT_SUPPORTED, "message": message}
+            return JSONResponse({"jsonrpc": "2.0", "id": None, "error": error})
+        return await endpoint(request)
+
+    return guarded
 
 
 def _push_configs(store: Any) -> PushNotificationConfigStore:
@@ -171,7 +193,8 @@ def build_app(
     grace = drain_timeout_s
     routes: list[BaseRoute] = [
         # Fixed paths first: the REST routes mount "/{tenant}", which would shadow them.
-        *create_agent_card_routes(card),
+        # A card changes with a deploy, not per request: clients may keep it five minutes.
+        *create_agent_card_routes(card, cache_control="public, max-age=300"),
         *_health_routes(state),
         *(files.routes() if files is not None else []),
         *_jsonrpc_routes(agent, handler, store, skill_wrapper, grace),
