@@ -18,7 +18,7 @@ import aiohttp
 import orjson
 import pytest
 from a2a.server.context import ServerCallContext
-from a2a.types import Artifact, Task, TaskState, TaskStatus
+from a2a.types import Artifact, Task, TaskPushNotificationConfig, TaskState, TaskStatus
 
 from a2a_mcp.protocol import data_part, read_error
 from a2a_mcp.server.task_db import RESTARTED_CODE, TaskRetention, open_task_store
@@ -68,7 +68,14 @@ async def test_a_restart_keeps_finished_tasks_and_fails_running_ones(db: str) ->
     await first.save(task("busy", TaskState.TASK_STATE_WORKING), CONTEXT)
     await first.engine.dispose()  # the process dies: no aclose, "busy" never finishes
 
-    again = open_task_store(db, agent="echo", instance="http://127.0.0.1:1")
+    recovered: list[Task] = []
+
+    async def on_recovered(found: Task) -> None:
+        recovered.append(found)  # the server sends it to the task's webhooks
+
+    again = open_task_store(
+        db, agent="echo", instance="http://127.0.0.1:1", on_recovered=on_recovered
+    )
     await again.start()
     try:
         done = await again.get("done", CONTEXT)
@@ -80,6 +87,8 @@ async def test_a_restart_keeps_finished_tasks_and_fails_running_ones(db: str) ->
         assert error["code"] == RESTARTED_CODE
         assert "restarted" in error["message"] and "send the request again" in error["message"]
         assert again.recovered == 1
+        assert [t.id for t in recovered] == ["busy"]
+        assert recovered[0].status.state == TaskState.TASK_STATE_FAILED
     finally:
         await again.aclose()
 
@@ -118,7 +127,10 @@ async def test_finished_tasks_are_pruned_by_count_and_age(tmp_path: Path) -> Non
                 task(f"t{index}", TaskState.TASK_STATE_COMPLETED, age_s=50 - index), CONTEXT
             )
         await store.save(task("running", TaskState.TASK_STATE_WORKING, age_s=9000), CONTEXT)
+        config = TaskPushNotificationConfig(task_id="t0", id="hook", url="http://127.0.0.1:9/x")
+        await store.push_configs.set_info("t0", config, CONTEXT)
         assert await store.prune() == 3
+        assert await store.push_configs.get_info("t0", CONTEXT) == []  # went with its task
         kept = [t for t in ("ancient", "t0", "t1", "t2", "t3", "t4") if await store.get(t, CONTEXT)]
         assert kept == ["t2", "t3", "t4"]
         assert await store.get("running", CONTEXT) is not None  # never pruned

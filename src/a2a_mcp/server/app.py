@@ -14,7 +14,6 @@ from a2a.server.routes import (
     create_rest_routes,
 )
 from a2a.server.tasks import (
-    DatabasePushNotificationConfigStore,
     InMemoryPushNotificationConfigStore,
     PushNotificationConfigStore,
     TaskStore,
@@ -143,7 +142,7 @@ def _json_only(endpoint: Any) -> Any:
 def _push_configs(store: Any) -> PushNotificationConfigStore:
     """Push configs beside the tasks: in the task database when there is one, else in memory."""
     if isinstance(store, DurableTaskStore):
-        return DatabasePushNotificationConfigStore(store.engine)
+        return store.push_configs
     return InMemoryPushNotificationConfigStore()
 
 

@@ -24,8 +24,9 @@ from typing import Any, Protocol
 
 import orjson
 from a2a.server.context import ServerCallContext
+from a2a.server.models import PushNotificationConfigModel
 from a2a.server.owner_resolver import resolve_user_scope
-from a2a.server.tasks import DatabaseTaskStore, TaskStore
+from a2a.server.tasks import DatabasePushNotificationConfigStore, DatabaseTaskStore, TaskStore
 from a2a.types import ListTasksRequest, ListTasksResponse, Message, Role, Task, TaskState
 from google.protobuf.json_format import MessageToDict
 from sqlalchemy import (
@@ -185,6 +186,8 @@ class DurableTaskStore(TaskStore):
     ) -> None:
         self.engine = engine
         self.db = DatabaseTaskStore(engine)
+        # The tasks' webhooks beside them, so they too outlive a restart (and are pruned).
+        self.push_configs = DatabasePushNotificationConfigStore(engine)
         self.agent = agent
         self.instance = instance
         self.retention = retention or TaskRetention()
@@ -205,6 +208,7 @@ class DurableTaskStore(TaskStore):
         """Create the tables, fail what a previous life left running, prune, start the loops."""
         try:
             await self.db.initialize()
+            await self.push_configs.initialize()
             async with self.engine.begin() as connection:
                 await connection.run_sync(_ours.create_all)
         except Exception as exc:
@@ -450,6 +454,11 @@ class DurableTaskStore(TaskStore):
                     delete(model).where(finished & model.id.not_in(newest))
                 )
                 removed += result.rowcount or 0
+            if removed:
+                configs = PushNotificationConfigModel
+                await connection.execute(
+                    delete(configs).where(configs.task_id.not_in(select(model.id)))
+                )
         if removed:
             log.info("pruned finished tasks", removed=removed, agent=self.agent)
         return removed
