@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 BRIEF ?= a 45-second TikTok and Reel about cold brew for busy parents, upbeat, end with 'link in bio'
 APT_PACKAGES := redis-server espeak-ng fonts-dejavu-core postgresql
 
-.PHONY: install install-dev system-deps demo test lint bench
+.PHONY: install install-dev system-deps demo test lint bench tck
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -39,3 +39,7 @@ lint: install-dev
 bench: $(BIN)/python
 	$(BIN)/pip install -q -e '.[dev,bench]'
 	$(BIN)/python -m benchmarks.workflow --json
+
+# The A2A TCK against the orchestrator and one specialist (docs/a2a.md): TCK=<your a2a-tck clone>.
+tck: install
+	$(BIN)/python tools/a2a_tck.py --tck "$(TCK)"

@@ -18,10 +18,17 @@ import aiohttp
 import orjson
 import pytest
 from a2a.server.context import ServerCallContext
-from a2a.types import Artifact, Task, TaskPushNotificationConfig, TaskState, TaskStatus
+from a2a.types import (
+    Artifact,
+    ListTasksRequest,
+    Task,
+    TaskPushNotificationConfig,
+    TaskState,
+    TaskStatus,
+)
 
 from a2a_mcp.protocol import data_part, read_error
-from a2a_mcp.server.task_db import RESTARTED_CODE, TaskRetention, open_task_store
+from a2a_mcp.server.task_db import RESTARTED_CODE, TaskRetention, open_task_store, task_columns
 
 CONTEXT = ServerCallContext()
 HERE = Path(__file__).resolve().parent
@@ -138,6 +145,42 @@ async def test_finished_tasks_are_pruned_by_count_and_age(tmp_path: Path) -> Non
         await store.aclose()
 
 
+class Answered:
+    """A cached answer as the fast path records it: columns as JSON, the task only if asked."""
+
+    def __init__(self, task_id: str) -> None:
+        self.finished = task(task_id, TaskState.TASK_STATE_COMPLETED)
+
+    def task(self) -> Task:
+        return self.finished
+
+    def columns(self) -> dict[str, Any]:
+        artifact = {
+            "artifactId": "a",
+            "name": "out",
+            "parts": [{"data": {"n": 7, "big": [1] * 999}}],
+        }
+        return task_columns(self.finished, history=[], artifacts=[artifact])
+
+
+async def test_cached_answers_are_written_in_one_batch(db: str) -> None:
+    store = open_task_store(db, agent="e", instance="i", flush_s=3600)
+    await store.start()
+    try:
+        for index in range(50):
+            await store.save_later(f"c{index}", CONTEXT, Answered(f"c{index}"))
+        assert (await store.get("c3", CONTEXT)).artifacts[0].name == "out"  # before the write
+        assert await store.flush() == 50
+        found = await store.get("c49", CONTEXT)  # from the database now
+        assert found.status.state == TaskState.TASK_STATE_COMPLETED
+        data = found.artifacts[0].parts[0].data.struct_value
+        assert data["n"] == 7 and len(data["big"]) == 999
+        listed = await store.list(ListTasksRequest(page_size=100), CONTEXT)
+        assert len(listed.tasks) == 50
+    finally:
+        await store.aclose()
+
+
 # ---------------------------------------------------------------- a served agent, restarted
 
 
@@ -202,8 +245,8 @@ async def session() -> Any:
         yield session
 
 
-async def test_get_task_after_a_restart_and_a_kill(tmp_path: Path, session: Any) -> None:
-    served = Served(str(tmp_path / "tasks.sqlite"))
+async def test_get_task_after_a_restart_and_a_kill(db: str, session: Any) -> None:
+    served = Served(db)
     await served.start(session)
     try:
         result = await rpc(session, served.url, "SendMessage", {"message": sleep_message(0)})
