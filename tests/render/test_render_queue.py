@@ -211,3 +211,45 @@ async def test_a_job_that_keeps_failing_fails_its_task_once_retries_are_spent(
             await _follow(redis, job["job_id"], Path("t"), lambda *_: asyncio.sleep(0), 5)
     finally:
         await redis.aclose()
+
+
+async def test_a_job_whose_retries_are_spent_lands_in_the_dead_letter_queue(
+    redis_server: RedisServer,
+) -> None:
+    """A real Dramatiq worker (in this process) retries a broken job with backoff, publishes
+    the failure on the last attempt and dead-letters the message."""
+    from a2a_mcp.errors import SkillFailedError
+    from video_generator.render.queue import (
+        ACTOR_NAME,
+        NAMESPACE,
+        QUEUE_NAME,
+        _follow,
+        make_broker,
+        run_worker,
+    )
+
+    settings = QueueSettings(url=redis_server.url, retries=1, min_backoff_s=0.05, max_backoff_s=0.1)
+    worker = await asyncio.to_thread(run_worker, settings)
+    broker = make_broker(settings)
+    redis = Redis.from_url(redis_server.url)
+    try:
+        job = {"job_id": uuid.uuid4().hex, "task_id": "t", "folder": "t", "key": "k"}
+        job |= {"package": {"not": "a package"}, "request": {}}
+        await asyncio.to_thread(broker.get_actor(ACTOR_NAME).send, job)
+        with pytest.raises(SkillFailedError, match="after 2 attempts"):
+            await _follow(redis, job["job_id"], Path("t"), lambda *_: asyncio.sleep(0), 30)
+        dead = f"{NAMESPACE}:{QUEUE_NAME}.XQ"
+        for _ in range(100):
+            if await redis.zcard(dead):
+                break
+            await asyncio.sleep(0.05)
+        assert await redis.zcard(dead) == 1
+        entries = await redis.xrange(stream_key(job["job_id"]))
+        events = [orjson.loads(fields[b"event"]) for _, fields in entries]
+        assert [e["kind"] for e in events][-1] == "failed"
+        retried = [e for e in events if e.get("message", "").startswith("retrying after")]
+        assert len(retried) == 1  # the first attempt's error, then the second's failure
+    finally:
+        await redis.aclose()
+        broker.close()
+        await asyncio.to_thread(worker.stop, 5000)
