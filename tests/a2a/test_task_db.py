@@ -281,3 +281,22 @@ async def test_get_task_after_a_restart_and_a_kill(db: str, session: Any) -> Non
     finally:
         if served.process is not None and served.process.poll() is None:
             served.stop(signal.SIGKILL)
+
+
+async def test_a_database_outage_fails_no_task() -> None:
+    """The database stops answering: tasks still run, finish and answer GetTask from memory."""
+    from postgres_server import PostgresServer, postgres_bin_dir
+
+    if postgres_bin_dir() is None:
+        pytest.skip("PostgreSQL is not installed")
+    with PostgresServer() as server:
+        store = open_task_store(server.url, agent="e", instance="i")
+        await store.start()
+        server.close()  # the outage
+        await store.save(task("during", TaskState.TASK_STATE_WORKING), CONTEXT)
+        await store.save(task("during", TaskState.TASK_STATE_COMPLETED), CONTEXT)
+        await store.save_later("cached", CONTEXT, Answered("cached"))
+        found = await store.get("during", CONTEXT)
+        assert found.status.state == TaskState.TASK_STATE_COMPLETED
+        assert (await store.get("cached", CONTEXT)).artifacts[0].name == "out"
+        await asyncio.wait_for(store.aclose(), 30)  # gives up writing, does not hang

@@ -16,8 +16,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
@@ -127,6 +128,8 @@ def open_engine(url: str) -> AsyncEngine:
             json_serializer=lambda value: orjson.dumps(value).decode(),
             json_deserializer=orjson.loads,
             pool_pre_ping=not sqlite,
+            # Every call to the database has a limit (asyncpg: connect and each command).
+            connect_args={"timeout": 10} if sqlite else {"timeout": 5, "command_timeout": 30},
         )
     except Exception as exc:  # a missing driver, an unknown dialect
         raise TaskDbError(f"cannot open the task database {parsed!r}: {exc}") from None
@@ -164,7 +167,6 @@ class _Live:
 class _Pending:
     owner: str
     later: LaterTask
-    columns: dict[str, Any] | None = field(default=None)
 
 
 class DurableTaskStore(TaskStore):
@@ -197,6 +199,7 @@ class DurableTaskStore(TaskStore):
         self.on_recovered = on_recovered
         self._live: dict[str, _Live] = {}
         self._pending: dict[str, _Pending] = {}
+        self._unsaved: OrderedDict[str, _Live] = OrderedDict()  # written when the DB is back
         self._wake = asyncio.Event()
         self._background: list[asyncio.Task[None]] = []
         self._last_prune = 0.0
@@ -234,6 +237,7 @@ class DurableTaskStore(TaskStore):
         self._background = []
         with contextlib.suppress(Exception):
             await self.flush()
+            await self._write_unsaved()
         # Tasks still live (a drain that timed out) stay in the run table: the next start
         # of this instance fails them with the restart reason.
         with contextlib.suppress(Exception):
@@ -249,27 +253,48 @@ class DurableTaskStore(TaskStore):
     async def save(self, task: Task, context: ServerCallContext) -> None:
         owner = resolve_user_scope(context)
         self._pending.pop(task.id, None)
-        if task.status.state in FINISHED_STATES:
-            self._live.pop(task.id, None)
-            row = self.db._to_orm(task, owner)
-            async with self.db.async_session_maker.begin() as session:
-                await session.merge(row)
-                await session.execute(delete(runs).where(runs.c.task_id == task.id))
-            await self._maybe_prune()
-            return
+        finished = task.status.state in FINISHED_STATES
+        first = task.id not in self._live and task.id not in self._unsaved
         copy = Task()
         copy.CopyFrom(task)
-        first = task.id not in self._live
-        self._live[task.id] = _Live(owner, copy)
-        if first:
-            # The database learns the task exists (and who runs it), so a restart can fail it.
-            row = self.db._to_orm(task, owner)
-            async with self.db.async_session_maker.begin() as session:
-                await session.merge(row)
-                await session.execute(delete(runs).where(runs.c.task_id == task.id))
+        if finished:
+            self._live.pop(task.id, None)
+        else:
+            self._live[task.id] = _Live(owner, copy)
+        if not (finished or first):
+            return  # a progress update: memory only
+        try:
+            await self._write(copy, owner)
+        except Exception as exc:
+            # The database is unreachable: the task goes on (in memory) and is written once
+            # the database answers again, so an outage fails nothing.
+            self._unsaved[task.id] = _Live(owner, copy)
+            while len(self._unsaved) > self.retention.keep:
+                self._unsaved.popitem(last=False)
+            log.warning("task database unavailable; kept in memory", error=str(exc))
+            self._wake.set()
+            return
+        self._unsaved.pop(task.id, None)
+        if finished:
+            with contextlib.suppress(Exception):
+                await self._maybe_prune()
+
+    async def _write(self, task: Task, owner: str) -> None:
+        """The task's row, and its run row while it runs (which instance runs it)."""
+        row = self.db._to_orm(task, owner)
+        async with self.db.async_session_maker.begin() as session:
+            await session.merge(row)
+            await session.execute(delete(runs).where(runs.c.task_id == task.id))
+            if task.status.state not in FINISHED_STATES:
                 await session.execute(
                     insert(runs).values(task_id=task.id, owner=owner, instance=self.instance)
                 )
+
+    async def _write_unsaved(self) -> None:
+        for task_id, item in list(self._unsaved.items()):
+            await self._write(item.task, item.owner)
+            if self._unsaved.get(task_id) is item:
+                del self._unsaved[task_id]
 
     async def save_later(self, task_id: str, context: ServerCallContext, later: LaterTask) -> None:
         """Record a finished task (a cached answer): written to the database in the background."""
@@ -278,7 +303,7 @@ class DurableTaskStore(TaskStore):
 
     async def get(self, task_id: str, context: ServerCallContext) -> Task | None:
         owner = resolve_user_scope(context)
-        live = self._live.get(task_id)
+        live = self._live.get(task_id) or self._unsaved.get(task_id)
         if live is not None and live.owner == owner:
             copy = Task()
             copy.CopyFrom(live.task)
@@ -319,6 +344,8 @@ class DurableTaskStore(TaskStore):
             # Put them back (newer saves win) so a brief outage loses nothing.
             for task_id, item in batch.items():
                 self._pending.setdefault(task_id, item)
+            for task_id in list(self._pending)[: max(0, len(self._pending) - self.retention.keep)]:
+                del self._pending[task_id]  # a long outage: the oldest answers are let go
             raise
         return len(rows)
 
@@ -329,6 +356,7 @@ class DurableTaskStore(TaskStore):
             self._wake.clear()
             try:
                 await self.flush()
+                await self._write_unsaved()
                 await self._maybe_prune()
             except Exception as exc:
                 log.warning("task database write failed; retrying", error=str(exc))
