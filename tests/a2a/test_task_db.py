@@ -300,3 +300,15 @@ async def test_a_database_outage_fails_no_task() -> None:
         assert found.status.state == TaskState.TASK_STATE_COMPLETED
         assert (await store.get("cached", CONTEXT)).artifacts[0].name == "out"
         await asyncio.wait_for(store.aclose(), 30)  # gives up writing, does not hang
+
+
+async def test_an_unreachable_database_is_one_clear_error_at_start() -> None:
+    from a2a_test_agents import EchoAgent
+
+    from a2a_mcp.serve import AgentServer
+    from a2a_mcp.server.task_db import TaskDbError
+
+    server = AgentServer(EchoAgent(), port=0, task_db="postgresql://vg:s3cret@127.0.0.1:1/db")
+    with pytest.raises(TaskDbError, match="cannot open its task database") as raised:
+        await server.start()
+    assert "s3cret" not in str(raised.value)

@@ -142,6 +142,13 @@ class AgentServer:
                 instance=f"{socket.gethostname()} {self.public_url}",
                 retention=self.task_retention,
             )
+            try:
+                # Here, not in the app's start-up: an unreachable database is one clear error.
+                await store.start()
+            except BaseException:
+                sock.close()
+                await store.engine.dispose()
+                raise
         app = build_app(
             self.agent,
             public_url=self.public_url,

@@ -208,7 +208,10 @@ class DurableTaskStore(TaskStore):
     # ------------------------------------------------------------------ lifecycle
 
     async def start(self) -> None:
-        """Create the tables, fail what a previous life left running, prune, start the loops."""
+        """Create the tables, fail what a previous life left running, prune, start the loops
+        (once: a second call does nothing)."""
+        if self._background:
+            return
         try:
             await self.db.initialize()
             await self.push_configs.initialize()
