@@ -253,3 +253,48 @@ async def test_a_job_whose_retries_are_spent_lands_in_the_dead_letter_queue(
         await redis.aclose()
         broker.close()
         await asyncio.to_thread(worker.stop, 5000)
+
+
+async def test_cancelling_a_queued_render_stops_the_worker(
+    redis_server: RedisServer, render_dir: Path
+) -> None:
+    settings = QueueSettings(url=redis_server.url, **FAST_REDELIVERY)
+    # A process of its own: a worker thread here would hold the GIL while drawing stills.
+    worker = start_worker(redis_server.url, render_dir)
+    assert b"render worker" in await asyncio.to_thread(worker.stdout.readline)
+    folder = render_dir / "task-c"
+    folder.mkdir(parents=True)
+    rendering = asyncio.Event()
+
+    async def progress(fraction: float, message: str = "", data: Any = None) -> None:
+        rendering.set()  # "rendering on <worker>": the job started
+
+    node = asyncio.create_task(
+        render_queued(
+            tiny_package(["tiktok", "youtube_shorts", "instagram_reels"]),
+            RenderRequest(),
+            folder,
+            progress,
+            task_id="task-c",
+            settings=settings,
+        )
+    )
+    redis = Redis.from_url(redis_server.url)
+    try:
+        await asyncio.wait_for(rendering.wait(), 60)
+        node.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await node
+        (stream,) = [key async for key in redis.scan_iter(match="vidgen:render:*:events")]
+        for _ in range(200):
+            last = await redis.xrevrange(stream, count=1)
+            event = orjson.loads(last[0][1][b"event"])
+            if event["kind"] == "failed":
+                break
+            await asyncio.sleep(0.05)
+        assert event["kind"] == "failed" and event["error"]["code"] == "cancelled"
+        assert not (folder / ".job.json").exists()
+    finally:
+        await redis.aclose()
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=30)

@@ -39,7 +39,7 @@ log = structlog.get_logger(component="render_queue")
 
 JOBS = Counter(
     "vidgen_render_jobs",
-    "Render jobs this worker ended, by outcome (done, reused, refused, failed, retried).",
+    "Render jobs this worker ended, by outcome (done, reused, refused, cancelled, retried).",
     ["outcome"],
     registry=REGISTRY,
 )
@@ -172,7 +172,7 @@ async def render_queued(
         try:
             return await _follow(redis, job_id, folder, progress, settings.wait_s)
         except asyncio.CancelledError:
-            # The worker looks for this flag at every progress report and stops.
+            # The worker looks for this flag every 0.25 s and stops the render.
             await redis.set(cancel_key(job_id), b"1", ex=_STREAM_TTL_S)
             raise
     finally:
@@ -187,8 +187,12 @@ async def _follow(
     last = "0"
     deadline = time.monotonic() + wait_s
     shown = 0.0
+    current = asyncio.current_task()
     while time.monotonic() < deadline:
         found = await redis.xread({stream: last}, block=1000, count=100)
+        if current is not None and current.cancelling():
+            # redis-py may swallow a cancel that lands in a blocking read: honour it here.
+            raise asyncio.CancelledError
         for _, entries in found:
             for entry_id, fields in entries:
                 last = entry_id
@@ -290,8 +294,6 @@ async def run_job(job: dict[str, Any], settings: QueueSettings) -> str:
     async def report(
         fraction: float, message: str = "", data: dict[str, Any] | None = None
     ) -> None:
-        if await redis.exists(cancel_key(job["job_id"])):
-            raise _Cancelled("the render was cancelled by its task")
         await publish({"kind": "progress", "fraction": fraction, "message": message, "data": data})
 
     bound = structlog.contextvars.bound_contextvars(task_id=job["task_id"], job_id=job["job_id"])
@@ -305,12 +307,23 @@ async def run_job(job: dict[str, Any], settings: QueueSettings) -> str:
             await publish({"kind": "progress", "fraction": 0.0, "message": f"rendering on {me}"})
             pkg = VideoPackage.model_validate(job["package"])
             request = RenderRequest.model_validate(job["request"])
+            render = asyncio.create_task(render_video(pkg, request, folder, report))
+            watcher = asyncio.create_task(_cancel_when_asked(redis, job["job_id"], render))
             try:
-                summary = await render_video(pkg, request, folder, report)
+                summary = await render
+            except asyncio.CancelledError:
+                if not (watcher.done() and watcher.result()):
+                    raise  # the worker itself is stopping
+                error = _Cancelled("the render was cancelled by its task")
+                await publish({"kind": "failed", "error": error.to_dict()})
+                log.info("render_job_cancelled")
+                return "cancelled"
             except AgentError as error:
                 await publish({"kind": "failed", "error": error.to_dict()})
                 log.info("render_job_refused", code=error.code, reason=error.message)
                 return "refused"
+            finally:
+                watcher.cancel()
             summary_json = summary.model_dump(mode="json")
             marker = {"key": job["key"], "summary": summary_json}
             (folder / DONE_MARKER).write_bytes(orjson.dumps(marker))
@@ -319,6 +332,16 @@ async def run_job(job: dict[str, Any], settings: QueueSettings) -> str:
             return "done"
     finally:
         await redis.aclose()
+
+
+async def _cancel_when_asked(redis: Any, job_id: str, render: asyncio.Task[Any]) -> bool:
+    """Cancel the render once its task asks (the node sets the job's cancel flag)."""
+    while not render.done():
+        if await redis.exists(cancel_key(job_id)):
+            render.cancel()
+            return True
+        await asyncio.sleep(0.25)
+    return False
 
 
 def _finished(folder: Path, key: str) -> dict[str, Any] | None:
