@@ -298,3 +298,19 @@ async def test_cancelling_a_queued_render_stops_the_worker(
         await redis.aclose()
         worker.send_signal(signal.SIGTERM)
         worker.wait(timeout=30)
+
+
+async def test_an_unreachable_queue_is_a_clear_error() -> None:
+    from video_generator.render.queue import RenderQueueError
+
+    settings = QueueSettings(url=f"redis://:s3cret@127.0.0.1:{free_port()}/1")
+    with pytest.raises(RenderQueueError, match="unset VG_RENDER_QUEUE") as raised:
+        await render_queued(
+            tiny_package(["tiktok"]),
+            RenderRequest(),
+            Path("unused"),
+            lambda *_: asyncio.sleep(0),
+            task_id="t",
+            settings=settings,
+        )
+    assert "s3cret" not in str(raised.value)

@@ -68,11 +68,9 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
 def _safe(url: str) -> str:
     """The URL without its password, for the console."""
-    from redis.connection import parse_url
+    from video_generator.render.queue import _where
 
-    parts = parse_url(url)
-    host = parts.get("host") or parts.get("path", "")
-    return f"redis://{host}:{parts.get('port', 6379)}/{parts.get('db', 0)}"
+    return _where(url)
 
 
 def _serve_health(host: str, port: int, stopping: threading.Event) -> None:

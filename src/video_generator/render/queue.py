@@ -16,6 +16,7 @@ clips are reused from the shared paid-clips folder, so a redelivered job never p
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import os
 import socket
@@ -163,6 +164,8 @@ async def render_queued(
         "package": package_json,
         "request": request_json,
     }
+    from redis.exceptions import RedisError
+
     broker = make_broker(settings)
     redis = Redis.from_url(settings.url, socket_timeout=30, socket_connect_timeout=5)
     try:
@@ -173,11 +176,33 @@ async def render_queued(
             return await _follow(redis, job_id, folder, progress, settings.wait_s)
         except asyncio.CancelledError:
             # The worker looks for this flag every 0.25 s and stops the render.
-            await redis.set(cancel_key(job_id), b"1", ex=_STREAM_TTL_S)
+            with contextlib.suppress(RedisError):
+                await redis.set(cancel_key(job_id), b"1", ex=_STREAM_TTL_S)
             raise
+    except RedisError as exc:
+        raise RenderQueueError(
+            f"the render queue ({_where(settings.url)}) is unreachable: {exc}; start Redis "
+            "there, or unset VG_RENDER_QUEUE to render in the orchestrator's own process",
+            details={"job_id": job_id},
+        ) from None
     finally:
         await redis.aclose()
         broker.close()
+
+
+class RenderQueueError(AgentError):
+    """The render job queue (Redis) cannot be reached."""
+
+    code = "render_queue_unavailable"
+
+
+def _where(url: str) -> str:
+    """host:port/db of a Redis URL, without its password."""
+    from redis.connection import parse_url
+
+    parts = parse_url(url)
+    host = parts.get("host") or parts.get("path", "")
+    return f"redis://{host}:{parts.get('port', 6379)}/{parts.get('db', 0)}"
 
 
 async def _follow(
