@@ -93,6 +93,7 @@ class Settings(BaseSettings):
     render_retries: int = Field(default=3, ge=0)  # after an unexpected error, with backoff
     # A worker silent this long is dead: its job goes back to the queue for another worker.
     render_heartbeat_timeout_s: float = Field(default=15.0, gt=0)
+    render_pickup_timeout_s: float = Field(default=120.0, gt=0)  # no worker took the job: fail
     render_maintenance_chance: int = Field(default=10_000, ge=1, le=1_000_000)  # per million
 
 

@@ -76,7 +76,9 @@ async def test_a_killed_workers_job_completes_on_another(
         killed: list[str] = []
 
         async def progress(fraction: float, message: str = "", data: Any = None) -> None:
-            who = data["worker"]
+            who = data.get("worker")
+            if who is None:
+                return  # the node's own "queued" line
             seen.append((who, fraction))
             if not killed and fraction > 0 and not message.startswith("rendering on"):
                 pid = int(who.rsplit(":", 1)[1])
@@ -208,7 +210,7 @@ async def test_a_job_that_keeps_failing_fails_its_task_once_retries_are_spent(
     redis = Redis.from_url(redis_server.url)
     try:
         with pytest.raises(SkillFailedError, match="after 1 attempts: ValidationError"):
-            await _follow(redis, job["job_id"], Path("t"), lambda *_: asyncio.sleep(0), 5)
+            await _follow(redis, job["job_id"], Path("t"), lambda *_: asyncio.sleep(0), settings)
     finally:
         await redis.aclose()
 
@@ -237,7 +239,7 @@ async def test_a_job_whose_retries_are_spent_lands_in_the_dead_letter_queue(
         job |= {"package": {"not": "a package"}, "request": {}}
         await asyncio.to_thread(broker.get_actor(ACTOR_NAME).send, job)
         with pytest.raises(SkillFailedError, match="after 2 attempts"):
-            await _follow(redis, job["job_id"], Path("t"), lambda *_: asyncio.sleep(0), 30)
+            await _follow(redis, job["job_id"], Path("t"), lambda *_: asyncio.sleep(0), settings)
         dead = f"{NAMESPACE}:{QUEUE_NAME}.XQ"
         for _ in range(100):
             if await redis.zcard(dead):
@@ -267,7 +269,8 @@ async def test_cancelling_a_queued_render_stops_the_worker(
     rendering = asyncio.Event()
 
     async def progress(fraction: float, message: str = "", data: Any = None) -> None:
-        rendering.set()  # "rendering on <worker>": the job started
+        if data.get("worker"):
+            rendering.set()  # "rendering on <worker>": the job started
 
     node = asyncio.create_task(
         render_queued(
@@ -314,3 +317,22 @@ async def test_an_unreachable_queue_is_a_clear_error() -> None:
             settings=settings,
         )
     assert "s3cret" not in str(raised.value)
+
+
+async def test_a_job_no_worker_takes_fails_saying_to_start_one(
+    redis_server: RedisServer,
+) -> None:
+    from video_generator.render.queue import RenderQueueError
+
+    settings = QueueSettings(url=redis_server.url, pickup_timeout_s=0.5)
+    seen: list[str] = []
+
+    async def progress(fraction: float, message: str = "", data: Any = None) -> None:
+        seen.append(message)
+
+    with pytest.raises(RenderQueueError, match="vidgen worker"):
+        await render_queued(
+            tiny_package(["tiktok"]), RenderRequest(), Path("t"), progress, task_id="t",
+            settings=settings,
+        )  # fmt: skip
+    assert seen == ["queued: waiting for a render worker"]

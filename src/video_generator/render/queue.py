@@ -69,6 +69,8 @@ class QueueSettings:
     min_backoff_s: float = 5.0
     max_backoff_s: float = 300.0
     heartbeat_timeout_s: float = 15.0
+    # How long a job may wait for a worker to take it before the render fails, saying so.
+    pickup_timeout_s: float = 120.0
     # Out of a million broker calls, how many run maintenance (requeueing dead workers' jobs).
     maintenance_chance: int = 10_000
 
@@ -79,6 +81,7 @@ class QueueSettings:
             time_limit_s=settings.render_time_limit_s,
             retries=settings.render_retries,
             heartbeat_timeout_s=settings.render_heartbeat_timeout_s,
+            pickup_timeout_s=settings.render_pickup_timeout_s,
             maintenance_chance=settings.render_maintenance_chance,
         )
 
@@ -172,8 +175,9 @@ async def render_queued(
         actor = broker.get_actor(ACTOR_NAME)
         await asyncio.to_thread(actor.send, job)
         log.info("render_enqueued", job_id=job_id, task_id=task_id, key=job["key"][:12])
+        await progress(0.0, "queued: waiting for a render worker", {"job_id": job_id})
         try:
-            return await _follow(redis, job_id, folder, progress, settings.wait_s)
+            return await _follow(redis, job_id, folder, progress, settings)
         except asyncio.CancelledError:
             # The worker looks for this flag every 0.25 s and stops the render.
             with contextlib.suppress(RedisError):
@@ -206,11 +210,12 @@ def _where(url: str) -> str:
 
 
 async def _follow(
-    redis: Any, job_id: str, folder: Path, progress: Progress, wait_s: float
+    redis: Any, job_id: str, folder: Path, progress: Progress, settings: QueueSettings
 ) -> RenderSummary:
     stream = stream_key(job_id)
     last = "0"
-    deadline = time.monotonic() + wait_s
+    started = time.monotonic()
+    deadline = started + settings.wait_s
     shown = 0.0
     current = asyncio.current_task()
     while time.monotonic() < deadline:
@@ -218,6 +223,15 @@ async def _follow(
         if current is not None and current.cancelling():
             # redis-py may swallow a cancel that lands in a blocking read: honour it here.
             raise asyncio.CancelledError
+        if last == "0" and not found and time.monotonic() - started > settings.pickup_timeout_s:
+            # Nobody took it: a worker started later skips it (the flag), none renders in vain.
+            await redis.set(cancel_key(job_id), b"1", ex=_STREAM_TTL_S)
+            raise RenderQueueError(
+                f"no render worker took the job within {settings.pickup_timeout_s:.0f} s: start "
+                f"one with `vidgen worker` where it reaches {_where(settings.url)} and the "
+                "render folder, or unset VG_RENDER_QUEUE to render in the orchestrator",
+                details={"job_id": job_id},
+            )
         for _, entries in found:
             for entry_id, fields in entries:
                 last = entry_id
@@ -232,7 +246,7 @@ async def _follow(
                 data = {**(event.get("data") or {}), "worker": event.get("worker")}
                 await progress(shown, event.get("message", ""), data)
     raise CallTimeoutError(
-        f"the queued render {job_id} did not finish within {wait_s:.0f} s; are render workers "
+        f"the queued render {job_id} did not finish within {settings.wait_s:.0f} s; are workers "
         "running (`vidgen worker`) and reaching the same Redis?",
         details={"job_id": job_id},
     )
@@ -324,6 +338,10 @@ async def run_job(job: dict[str, Any], settings: QueueSettings) -> str:
     bound = structlog.contextvars.bound_contextvars(task_id=job["task_id"], job_id=job["job_id"])
     try:
         with bound:
+            if await redis.exists(cancel_key(job["job_id"])):
+                error = _Cancelled("the render was cancelled (or given up) before it started")
+                await publish({"kind": "failed", "error": error.to_dict()})
+                return "cancelled"
             done = _finished(folder, job["key"])
             if done is not None:
                 log.info("render_job_already_done", key=job["key"][:12])
