@@ -196,7 +196,6 @@ def k8s_config(found: list[tuple[str, int]]) -> list[dict]:
         "VG_CACHE_URL": "redis://redis:6379/0",
         "VG_RENDER_QUEUE": "redis://redis:6379/1",
         "VG_RENDER_DIR": RENDERS,
-        "VG_TASK_DB_AGENTS": "all",
         "VG_LOG_JSON": "true",
         "VG_LOG_LEVEL": "INFO",
         **agent_urls(found),
@@ -295,7 +294,6 @@ def compose(found: list[tuple[str, int]]) -> dict:
         "VG_RENDER_QUEUE": "redis://redis:6379/1",
         "VG_RENDER_DIR": RENDERS,
         "VG_TASK_DB": "postgresql://vidgen:vidgen@postgres:5432/vidgen",
-        "VG_TASK_DB_AGENTS": "all",
         "VG_LOG_JSON": "true",
         "VG_LOG_LEVEL": "INFO",
         "FAL_KEY": None,  # from the shell that runs compose, when set there
