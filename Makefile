@@ -33,8 +33,8 @@ test: system-deps install-dev
 	$(BIN)/pytest
 
 lint: install-dev
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks tools
+	$(BIN)/ruff format --check src tests benchmarks tools
 
 bench: $(BIN)/python
 	$(BIN)/pip install -q -e '.[dev,bench]'
