@@ -73,6 +73,7 @@ async def test_a_restart_keeps_finished_tasks_and_fails_running_ones(db: str) ->
     await first.save(task("done", TaskState.TASK_STATE_WORKING), CONTEXT)
     await first.save(task("done", TaskState.TASK_STATE_COMPLETED), CONTEXT)
     await first.save(task("busy", TaskState.TASK_STATE_WORKING), CONTEXT)
+    await first.flush()  # the flush loop's next batch (within flush_s)
     await first.engine.dispose()  # the process dies: no aclose, "busy" never finishes
 
     recovered: list[Task] = []
@@ -106,6 +107,7 @@ async def test_only_a_silent_replica_loses_its_running_tasks(db: str) -> None:
     one = open_task_store(db, agent="echo", instance="http://a:1")
     await one.start()
     await one.save(task("on-a", TaskState.TASK_STATE_WORKING), CONTEXT)
+    await one.flush()
     two = open_task_store(db, agent="echo", instance="http://b:1", stale_s=60)
     await two.start()
     assert (await two.get("on-a", CONTEXT)).status.state == TaskState.TASK_STATE_WORKING
@@ -134,6 +136,7 @@ async def test_finished_tasks_are_pruned_by_count_and_age(tmp_path: Path) -> Non
                 task(f"t{index}", TaskState.TASK_STATE_COMPLETED, age_s=50 - index), CONTEXT
             )
         await store.save(task("running", TaskState.TASK_STATE_WORKING, age_s=9000), CONTEXT)
+        await store.flush()
         config = TaskPushNotificationConfig(task_id="t0", id="hook", url="http://127.0.0.1:9/x")
         await store.push_configs.set_info("t0", config, CONTEXT)
         assert await store.prune() == 3

@@ -15,7 +15,6 @@ from a2a.server.routes import (
 )
 from a2a.server.tasks import (
     InMemoryPushNotificationConfigStore,
-    PushNotificationConfigStore,
     TaskStore,
 )
 from a2a.types import AgentCard, Task
@@ -32,7 +31,7 @@ from a2a_mcp.server.executor import SkillExecutor, SkillWrapper
 from a2a_mcp.server.fast_path import CachedAnswerRoute, CachedAnswers
 from a2a_mcp.server.files import ServedFiles
 from a2a_mcp.server.handler import RequestHandler
-from a2a_mcp.server.push import PushSettings, WebhookSender
+from a2a_mcp.server.push import LocalPushConfigs, PushSettings, WebhookSender
 from a2a_mcp.server.store import BoundedTaskStore
 from a2a_mcp.server.task_db import DurableTaskStore
 
@@ -139,15 +138,16 @@ def _json_only(endpoint: Any) -> Any:
     return guarded
 
 
-def _push_configs(store: Any) -> PushNotificationConfigStore:
+def _push_configs(store: Any) -> LocalPushConfigs:
     """Push configs beside the tasks: in the task database when there is one, else in memory."""
     if isinstance(store, DurableTaskStore):
-        return store.push_configs
-    return InMemoryPushNotificationConfigStore()
+        return LocalPushConfigs(store.push_configs)
+    return LocalPushConfigs(InMemoryPushNotificationConfigStore())
 
 
-def _notify_recovered(sender: WebhookSender) -> Any:
+def _notify_recovered(sender: WebhookSender, configs: LocalPushConfigs) -> Any:
     async def notify(task: Task) -> None:
+        configs.tasks.add(task.id)  # its configs were set in a previous life: look them up
         await sender.send_notification(task.id, task)
 
     return notify
@@ -179,7 +179,7 @@ def build_app(
     sender = WebhookSender(configs, agent=agent.name, settings=push)
     if isinstance(store, DurableTaskStore):
         # A task a restart failed is news for its webhook too.
-        store.on_recovered = _notify_recovered(sender)
+        store.on_recovered = _notify_recovered(sender, configs)
     handler = RequestHandler(
         agent_executor=executor,
         task_store=store,

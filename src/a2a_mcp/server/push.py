@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from dataclasses import dataclass
+from typing import Any
 
 import aiohttp
 import orjson
@@ -39,6 +40,35 @@ TOKEN_HEADER = "X-A2A-Notification-Token"
 
 class _Retryable(Exception):
     """The webhook answered with a status worth trying again (429, 5xx)."""
+
+
+class LocalPushConfigs(PushNotificationConfigStore):
+    """A config store (memory or database) that remembers which tasks got a config through
+    this process, so sending asks the store only about those: a database query for each event
+    of every task cost the orchestrator more than its own work per brief.
+
+    A config created through another replica for a task running here is not seen."""
+
+    def __init__(self, inner: PushNotificationConfigStore) -> None:
+        self.inner = inner
+        self.tasks: set[str] = set()
+
+    async def set_info(
+        self, task_id: str, notification_config: TaskPushNotificationConfig, context: Any
+    ) -> TaskPushNotificationConfig | None:
+        self.tasks.add(task_id)
+        return await self.inner.set_info(task_id, notification_config, context)
+
+    async def get_info(self, task_id: str, context: Any) -> list[TaskPushNotificationConfig]:
+        return await self.inner.get_info(task_id, context)
+
+    async def get_info_for_dispatch(self, task_id: str) -> list[TaskPushNotificationConfig]:
+        if task_id not in self.tasks:
+            return []
+        return await self.inner.get_info_for_dispatch(task_id)
+
+    async def delete_info(self, task_id: str, context: Any, config_id: str | None = None) -> None:
+        await self.inner.delete_info(task_id, context, config_id)
 
 
 def _worth_retrying(error: BaseException) -> bool:
@@ -112,6 +142,8 @@ class WebhookSender(PushNotificationSender):
         finally:
             self._queues.pop(task_id, None)
             self._workers.pop(task_id, None)
+            if isinstance(self.config_store, LocalPushConfigs):
+                self.config_store.tasks.discard(task_id)
 
     async def _deliver(self, task_id: str, config: TaskPushNotificationConfig, body: bytes) -> None:
         from a2a_mcp.client import get_pool

@@ -49,13 +49,21 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from a2a_mcp.errors import AgentError
 from a2a_mcp.observability import get_logger
-from a2a_mcp.protocol import KIND_ERROR, KIND_KEY, error_parts
+from a2a_mcp.protocol import (
+    KIND_ERROR,
+    KIND_EVENT,
+    KIND_KEY,
+    KIND_PROGRESS,
+    error_parts,
+    from_value,
+)
 from a2a_mcp.server.store import FINISHED_STATES
 
 log = get_logger("a2a_mcp.server.tasks")
 
 _FINISHED_NAMES = [TaskState.Name(state) for state in FINISHED_STATES]
 RESTARTED_CODE = "agent_restarted"
+_RECENT = 64  # finished tasks also kept in memory
 
 _ours = MetaData()
 # One row per serving process (its public URL), refreshed every heartbeat.
@@ -199,7 +207,11 @@ class DurableTaskStore(TaskStore):
         self.on_recovered = on_recovered
         self._live: dict[str, _Live] = {}
         self._pending: dict[str, _Pending] = {}
-        self._unsaved: OrderedDict[str, _Live] = OrderedDict()  # written when the DB is back
+        # Saved tasks not written yet (the flush loop's next batch; all of them in an outage).
+        self._dirty: OrderedDict[str, _Live] = OrderedDict()
+        # The last tasks that finished here: a2a-sdk reads a task back as it ends (the answer
+        # to SendMessage, the stream's last event), which from the database costs a full parse.
+        self._recent: OrderedDict[str, _Live] = OrderedDict()
         self._wake = asyncio.Event()
         self._background: list[asyncio.Task[None]] = []
         self._last_prune = 0.0
@@ -240,7 +252,6 @@ class DurableTaskStore(TaskStore):
         self._background = []
         with contextlib.suppress(Exception):
             await self.flush()
-            await self._write_unsaved()
         # Tasks still live (a drain that timed out) stay in the run table: the next start
         # of this instance fails them with the restart reason.
         with contextlib.suppress(Exception):
@@ -257,47 +268,88 @@ class DurableTaskStore(TaskStore):
         owner = resolve_user_scope(context)
         self._pending.pop(task.id, None)
         finished = task.status.state in FINISHED_STATES
-        first = task.id not in self._live and task.id not in self._unsaved
-        copy = Task()
-        copy.CopyFrom(task)
+        first = task.id not in self._live and task.id not in self._dirty
         if finished:
+            # A copy: what is written later must not change under us.
+            copy = Task()
+            copy.CopyFrom(task)
             self._live.pop(task.id, None)
+            self._recent[task.id] = _Live(owner, copy)
+            while len(self._recent) > _RECENT:
+                self._recent.popitem(last=False)
         else:
-            self._live[task.id] = _Live(owner, copy)
-        if not (finished or first):
-            return  # a progress update: memory only
-        try:
-            await self._write(copy, owner)
-        except Exception as exc:
-            # The database is unreachable: the task goes on (in memory) and is written once
-            # the database answers again, so an outage fails nothing.
-            self._unsaved[task.id] = _Live(owner, copy)
-            while len(self._unsaved) > self.retention.keep:
-                self._unsaved.popitem(last=False)
-            log.warning("task database unavailable; kept in memory", error=str(exc))
+            # a2a-sdk hands over its own task object and keeps updating it: holding it costs
+            # nothing, get() returns a copy; only its first version is written now.
+            copy = task
+            self._live[task.id] = _Live(owner, task)
+        if first and not finished:
+            # Now: from here on a restart finds the task and fails it, whenever it dies.
+            try:
+                async with self.db.async_session_maker.begin() as session:
+                    await self._write(session, copy, owner)
+                return
+            except Exception as exc:
+                log.warning("task database unavailable; tasks kept in memory", error=str(exc))
+        if finished or first:
+            # The end (its artifacts: the large write) goes with the flush loop's next batch,
+            # within flush_s, in one transaction with its neighbours; so does anything an
+            # outage held back.
+            self._dirty[task.id] = _Live(owner, copy)
             self._wake.set()
-            return
-        self._unsaved.pop(task.id, None)
-        if finished:
-            with contextlib.suppress(Exception):
-                await self._maybe_prune()
 
-    async def _write(self, task: Task, owner: str) -> None:
-        """The task's row, and its run row while it runs (which instance runs it)."""
-        row = self.db._to_orm(task, owner)
-        async with self.db.async_session_maker.begin() as session:
-            await session.merge(row)
+    def _columns(self, task: Task, owner: str) -> dict[str, Any]:
+        """What DatabaseTaskStore stores, built faster: DataParts through a2a_mcp's converter
+        rather than json_format, and the history without the progress updates (streamed while
+        the task ran; a finished task keeps its request, its status and its artifacts)."""
+        history = [
+            MessageToDict(message)
+            for message in task.history
+            if message.metadata.fields.get(KIND_KEY) is None
+            or message.metadata[KIND_KEY] not in (KIND_PROGRESS, KIND_EVENT)
+        ]
+        return {
+            **task_columns(task, history=history, artifacts=[_artifact(a) for a in task.artifacts]),
+            "id": task.id,
+            "owner": owner,
+            "task_metadata": MessageToDict(task.metadata) if task.metadata.fields else None,
+        }
+
+    async def _write(self, session: Any, task: Task, owner: str) -> None:
+        """The task's row, and its run row while it runs (which instance runs it): two
+        statements (upserts where the database has them)."""
+        model = self.db.task_model
+        row = self._columns(task, owner)
+        upsert = _upsert_for(self.engine.dialect.name)
+        if upsert is not None:
+            statement = upsert(model).values(**row)
+            changes = {
+                column.name: statement.excluded[column.name]
+                for column in model.__table__.columns
+                if column.name != "id"
+            }
+            await session.execute(
+                statement.on_conflict_do_update(index_elements=[model.id], set_=changes)
+            )
+        else:
+            updated = await session.execute(
+                update(model).where((model.id == task.id) & (model.owner == owner)).values(**row)
+            )
+            if not updated.rowcount:
+                await session.execute(insert(model).values(**row))
+        if task.status.state in FINISHED_STATES:
             await session.execute(delete(runs).where(runs.c.task_id == task.id))
-            if task.status.state not in FINISHED_STATES:
-                await session.execute(
-                    insert(runs).values(task_id=task.id, owner=owner, instance=self.instance)
-                )
-
-    async def _write_unsaved(self) -> None:
-        for task_id, item in list(self._unsaved.items()):
-            await self._write(item.task, item.owner)
-            if self._unsaved.get(task_id) is item:
-                del self._unsaved[task_id]
+        elif upsert is not None:
+            values = {"task_id": task.id, "owner": owner, "instance": self.instance}
+            await session.execute(
+                upsert(runs)
+                .values(**values)
+                .on_conflict_do_update(index_elements=[runs.c.task_id], set_=values)
+            )
+        else:
+            await session.execute(delete(runs).where(runs.c.task_id == task.id))
+            await session.execute(
+                insert(runs).values(task_id=task.id, owner=owner, instance=self.instance)
+            )
 
     async def save_later(self, task_id: str, context: ServerCallContext, later: LaterTask) -> None:
         """Record a finished task (a cached answer): written to the database in the background."""
@@ -306,7 +358,7 @@ class DurableTaskStore(TaskStore):
 
     async def get(self, task_id: str, context: ServerCallContext) -> Task | None:
         owner = resolve_user_scope(context)
-        live = self._live.get(task_id) or self._unsaved.get(task_id)
+        live = self._live.get(task_id) or self._dirty.get(task_id) or self._recent.get(task_id)
         if live is not None and live.owner == owner:
             copy = Task()
             copy.CopyFrom(live.task)
@@ -323,6 +375,8 @@ class DurableTaskStore(TaskStore):
     async def delete(self, task_id: str, context: ServerCallContext) -> None:
         self._live.pop(task_id, None)
         self._pending.pop(task_id, None)
+        self._dirty.pop(task_id, None)
+        self._recent.pop(task_id, None)
         await self.db.delete(task_id, context)
         async with self.engine.begin() as connection:
             await connection.execute(delete(runs).where(runs.c.task_id == task_id))
@@ -330,27 +384,35 @@ class DurableTaskStore(TaskStore):
     # ------------------------------------------------------------------ background writes
 
     async def flush(self) -> int:
-        """Write every pending cached answer in one statement; returns how many."""
-        if not self._pending:
+        """Write every saved task and cached answer not written yet, in one transaction;
+        returns how many. On failure they stay queued (bounded) for the next attempt."""
+        if not self._pending and not self._dirty:
             return 0
-        batch = self._pending
-        self._pending = {}
-        model = self.db.task_model
+        pending, self._pending = self._pending, {}
+        dirty, self._dirty = self._dirty, OrderedDict()
         rows = [
             {**item.later.columns(), "id": task_id, "owner": item.owner}
-            for task_id, item in batch.items()
+            for task_id, item in pending.items()
         ]
         try:
             async with self.db.async_session_maker.begin() as session:
-                await session.execute(insert(model), rows)
+                if rows:
+                    await session.execute(insert(self.db.task_model), rows)
+                for item in dirty.values():
+                    await self._write(session, item.task, item.owner)
         except Exception:
-            # Put them back (newer saves win) so a brief outage loses nothing.
-            for task_id, item in batch.items():
+            # Newer saves win; a long outage lets the oldest go rather than grow without end.
+            for task_id, item in pending.items():
                 self._pending.setdefault(task_id, item)
-            for task_id in list(self._pending)[: max(0, len(self._pending) - self.retention.keep)]:
-                del self._pending[task_id]  # a long outage: the oldest answers are let go
+            for task_id, item in reversed(dirty.items()):
+                if task_id not in self._dirty:
+                    self._dirty[task_id] = item
+                    self._dirty.move_to_end(task_id, last=False)
+            for store in (self._pending, self._dirty):
+                for task_id in list(store)[: max(0, len(store) - self.retention.keep)]:
+                    del store[task_id]
             raise
-        return len(rows)
+        return len(rows) + len(dirty)
 
     async def _flush_loop(self) -> None:
         while True:
@@ -359,10 +421,9 @@ class DurableTaskStore(TaskStore):
             self._wake.clear()
             try:
                 await self.flush()
-                await self._write_unsaved()
                 await self._maybe_prune()
             except Exception as exc:
-                log.warning("task database write failed; retrying", error=str(exc))
+                log.warning("task database unavailable; tasks kept in memory", error=str(exc))
                 await asyncio.sleep(1.0)
                 self._wake.set()
 
@@ -490,6 +551,12 @@ class DurableTaskStore(TaskStore):
                 await connection.execute(
                     delete(configs).where(configs.task_id.not_in(select(model.id)))
                 )
+        # The same rules for the finished tasks kept in memory.
+        for task_id, item in list(self._recent.items()):
+            if item.task.status.timestamp.ToDatetime() < cutoff:
+                del self._recent[task_id]
+        while len(self._recent) > self.retention.keep:
+            self._recent.popitem(last=False)
         if removed:
             log.info("pruned finished tasks", removed=removed, agent=self.agent)
         return removed
@@ -527,3 +594,32 @@ def task_columns(
         "task_metadata": None,
         "protocol_version": "1.0",
     }
+
+
+def _upsert_for(dialect: str) -> Any:
+    """The dialect's INSERT ... ON CONFLICT, or None where there is none (a two-step write)."""
+    if dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        return sqlite_insert
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+        return postgresql_insert
+    return None
+
+
+def _artifact(artifact: Any) -> dict[str, Any]:
+    """An Artifact as proto JSON, its DataParts converted by a2a_mcp (json_format walks a
+    large Struct value by value)."""
+    datas = [(i, part.data) for i, part in enumerate(artifact.parts) if part.HasField("data")]
+    if not datas:
+        return MessageToDict(artifact)
+    shell = type(artifact)()
+    shell.CopyFrom(artifact)
+    for index, _ in datas:
+        shell.parts[index].ClearField("data")
+    found = MessageToDict(shell)
+    for index, value in datas:
+        found["parts"][index]["data"] = from_value(value)
+    return found
