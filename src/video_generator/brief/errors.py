@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from video_generator.platforms import Platform
 
@@ -97,3 +97,17 @@ def too_long_for(
         f"platform allows: {limits}.",
         f"Ask for {_length(longest.max_duration_s)} or less{add}.",
     )
+
+
+def known_platforms(ids: Iterable[str], registry: Mapping[str, Platform]) -> list[str]:
+    """Platform ids given as a field (not read from the text): each one from the registry."""
+    chosen = list(dict.fromkeys(ids))
+    unknown = [pid for pid in chosen if pid not in registry]
+    if not chosen or unknown:
+        problem = (
+            f"Unknown platform id(s): {', '.join(unknown)}." if unknown else "No platform given."
+        )
+        raise BriefError(
+            "unknown_platform", problem, f"Use ids from the registry: {', '.join(registry)}."
+        )
+    return chosen
