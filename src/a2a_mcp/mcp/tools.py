@@ -1,0 +1,141 @@
+"""An Agent's skills as MCP tools: the pydantic models are the schemas, AgentError a tool error."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import mcp_types as types
+from pydantic import BaseModel
+
+from a2a_mcp.agent import Agent, Progress, Skill, no_progress
+from a2a_mcp.errors import AgentError, SkillFailedError, UnknownSkillError
+from a2a_mcp.observability import get_logger
+from a2a_mcp.server.executor import SkillWrapper, run_skill
+
+log = get_logger("a2a_mcp.mcp")
+
+
+@dataclass(frozen=True)
+class ResourceRef:
+    """A file or document an output points at; becomes an MCP resource link in the result."""
+
+    uri: str
+    name: str
+    mime_type: str | None = None
+    description: str | None = None
+    size: int | None = None
+
+    def link(self) -> types.ResourceLink:
+        return types.ResourceLink(
+            uri=self.uri,
+            name=self.name,
+            mime_type=self.mime_type,
+            description=self.description,
+            size=self.size,
+        )
+
+
+@dataclass(frozen=True)
+class SkillTool:
+    """One skill of one agent, offered as an MCP tool named `name`."""
+
+    name: str
+    agent: Agent
+    skill: Skill
+
+    def definition(self) -> types.Tool:
+        """The tool as tools/list shows it: the skill's input and output JSON schemas."""
+        description = self.skill.description or self.skill.name
+        if self.skill.examples:
+            description += "\nExamples: " + "; ".join(self.skill.examples[:3])
+        return types.Tool(
+            name=self.name,
+            title=self.skill.name,
+            description=description,
+            input_schema=self.skill.input_model.model_json_schema(),
+            output_schema=self.skill.output_model.model_json_schema(mode="serialization"),
+        )
+
+
+def agent_tools(agent: Agent, *, prefix: str = "") -> list[SkillTool]:
+    """Every skill of `agent` as a tool, named `<prefix><skill id>`."""
+    return [
+        SkillTool(f"{prefix}{skill.id}", agent, skill)
+        for skill in sorted(agent.skills.values(), key=lambda s: s.id)
+    ]
+
+
+def error_result(error: AgentError) -> types.CallToolResult:
+    """A user-facing failure: isError with the one-paragraph message (never a traceback)."""
+    return types.CallToolResult(
+        content=[types.TextContent(text=f"error ({error.code}): {error.message}")],
+        is_error=True,
+    )
+
+
+def output_result(output: BaseModel) -> types.CallToolResult:
+    """structuredContent is the output model; text content repeats it (the spec's fallback for
+    clients without structured output), after the output's own summary when it has one."""
+    content: list[types.ContentBlock] = []
+    summary = getattr(output, "mcp_summary", None)
+    if callable(summary):
+        content.append(types.TextContent(text=summary()))
+    content.append(types.TextContent(text=output.model_dump_json(indent=1)))
+    links = getattr(output, "mcp_resource_links", None)
+    if callable(links):
+        content.extend(ref.link() for ref in links())
+    return types.CallToolResult(content=content, structured_content=output.model_dump(mode="json"))
+
+
+class ToolSet:
+    """The tools one MCP server offers, by name; calls run through the skill wrapper (a cache)."""
+
+    def __init__(
+        self, tools: Iterable[SkillTool], *, skill_wrapper: SkillWrapper | None = None
+    ) -> None:
+        self.tools: dict[str, SkillTool] = {}
+        for tool in tools:
+            if tool.name in self.tools:
+                raise ValueError(f"two tools are named '{tool.name}'; give one agent a prefix")
+            self.tools[tool.name] = tool
+        self.skill_wrapper = skill_wrapper or run_skill
+
+    @classmethod
+    def of(cls, *agents: Agent, skill_wrapper: SkillWrapper | None = None) -> ToolSet:
+        """Every skill of every agent; prefixed `<agent>.` only when two agents share an id."""
+        ids = [skill for agent in agents for skill in agent.skills]
+        clash = len(ids) != len(set(ids))
+        tools = [t for a in agents for t in agent_tools(a, prefix=f"{a.name}." if clash else "")]
+        return cls(tools, skill_wrapper=skill_wrapper)
+
+    def definitions(self) -> list[types.Tool]:
+        return [tool.definition() for tool in self.tools.values()]
+
+    def get(self, name: str) -> SkillTool:
+        try:
+            return self.tools[name]
+        except KeyError:
+            known = ", ".join(sorted(self.tools)) or "none"
+            raise UnknownSkillError(f"there is no tool '{name}' (tools: {known})") from None
+
+    async def call(
+        self,
+        name: str,
+        arguments: Mapping[str, Any] | None,
+        progress: Progress = no_progress,
+    ) -> types.CallToolResult:
+        """Validate, run and wrap: the output as structured content, or a tool error."""
+        try:
+            tool = self.get(name)
+            request = tool.agent.parse_input(tool.skill.id, dict(arguments or {}))
+            output = await self.skill_wrapper(tool.agent, tool.skill, request, progress, {})
+        except AgentError as error:
+            log.info("tool failed", tool=name, code=error.code, reason=error.message)
+            return error_result(error)
+        except Exception as exc:
+            # A bug, not the user's mistake: the log keeps the stack, the client gets one line.
+            log.exception("tool raised", tool=name)
+            return error_result(SkillFailedError(f"{name} failed: {type(exc).__name__}: {exc}"))
+        return output_result(output)
