@@ -128,7 +128,8 @@ def _make_short_video(arguments: Mapping[str, str]) -> str:
     platform = arguments.get("platform", "").strip() or "TikTok"
     length = arguments.get("length", "").strip() or "30 seconds"
     audience = arguments.get("audience", "").strip()
-    brief = f"a {length} {platform} video about {topic}" + (f" for {audience}" if audience else "")
+    brief = f"a {platform} video about {topic}" + (f" for {audience}" if audience else "")
+    brief += f", {length} long"
     return (
         f'Make a short video with the vidgen tools. Brief: "{brief}".\n'
         "1. Call plan_video with the brief and show me the plan in one line.\n"
