@@ -60,3 +60,20 @@ class ProgressLog:
 @pytest.fixture
 def progress_log() -> ProgressLog:
     return ProgressLog()
+
+
+def cancelled_calls(tool: str) -> float:
+    """How many calls of `tool` this process's MCP servers saw cancelled (their metric)."""
+    from a2a_mcp.observability import REGISTRY
+
+    labels = {"tool": tool, "outcome": "cancelled"}
+    return REGISTRY.get_sample_value("mcp_tool_calls_total", labels) or 0.0
+
+
+async def wait_cancelled(tool: str, before: float, timeout_s: float = 20.0) -> None:
+    """Until the server has seen one more cancelled call of `tool` than `before`."""
+    for _ in range(int(timeout_s / 0.02)):
+        if cancelled_calls(tool) > before:
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"the server did not cancel {tool} within {timeout_s} s")

@@ -10,9 +10,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import anyio
 import httpx2
 import pytest
-from conftest import SHORT_BRIEF, ProgressLog
+from conftest import SHORT_BRIEF, ProgressLog, cancelled_calls, wait_cancelled
 from mcp import Client, StdioServerParameters
 from mcp.client.streamable_http import streamable_http_client
 
@@ -32,6 +33,22 @@ def resolved(path: Path) -> Path:
     return path.resolve()
 
 
+def packages_in(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*/package.json"))
+
+
+async def call_and_cancel_in_render(client: Client) -> None:
+    """Start a rendered make_video, cancel it once the render has started."""
+    log = ProgressLog()
+    arguments = {"brief": "a 40 second TikTok about cold brew", "render": True}
+    async with anyio.create_task_group() as group:
+        group.start_soon(lambda: client.call_tool("make_video", arguments, progress_callback=log))
+        with anyio.fail_after(60):
+            await log.wait_for("render: node_started")
+        group.cancel_scope.cancel()
+    assert not any("render: node_completed" in m for m in log.messages)
+
+
 def with_key(url: str, key: str | None) -> Any:
     """The SDK's streamable HTTP transport, sending `Authorization: Bearer <key>`."""
     headers = {"Authorization": f"Bearer {key}"} if key else {}
@@ -46,12 +63,14 @@ async def test_stdio_subprocess_lists_tools_makes_a_video_and_refuses_a_bad_brie
     )
     async with Client(params, read_timeout_seconds=120) as client:
         names = {tool.name for tool in (await client.list_tools()).tools}
+        await call_and_cancel_in_render(client)
         made = await client.call_tool(
             "make_video", {"brief": SHORT_BRIEF}, progress_callback=progress_log
         )
         bad = await client.call_tool("make_video", {"brief": "   "})
         package = await client.read_resource(made.structured_content["uri"])
     assert "make_video" in names and "render_package" in names
+    assert [p.parent.name for p in packages_in(out_dir)] == [made.structured_content["package"]]
     assert not made.is_error, made.content[0].text
     assert Path(made.structured_content["folder"]).parent == resolved(out_dir)
     assert any("node_completed" in m for m in progress_log.messages)
@@ -81,6 +100,11 @@ async def test_streamable_http_with_bearer_keys(out_dir: Path) -> None:
                     "make_video", {"brief": SHORT_BRIEF}, progress_callback=log
                 )
             assert len(tools) == 10
+            before = cancelled_calls("make_video")
+            async with Client(with_key(http.url, "k-one")) as client:
+                await call_and_cancel_in_render(client)
+            await wait_cancelled("make_video", before)  # the server stopped the run
+            assert packages_in(out_dir) == [Path(made.structured_content["folder"], "package.json")]
             assert not made.is_error and made.structured_content["quality_passed"]
             assert any("adapt[tiktok]: node_completed" in m for m in log.messages)
             with pytest.raises(Exception):  # noqa: B017 - the SDK surfaces the 401 as it likes

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import anyio
-from conftest import SHORT_BRIEF, ProgressLog
+from conftest import SHORT_BRIEF, ProgressLog, cancelled_calls, wait_cancelled
 from mcp import Client
 
 from video_generator.mcp_server.models import PackageSummary
@@ -201,6 +201,7 @@ async def test_render_package_then_read_the_preview_back(vidgen_server: Any) -> 
 async def test_cancelling_make_video_stops_the_run_and_writes_nothing(
     vidgen_server: Any, out_dir: Path, progress_log: ProgressLog
 ) -> None:
+    before = cancelled_calls("make_video")
     async with Client(vidgen_server) as client:
         async with anyio.create_task_group() as group:
             group.start_soon(
@@ -213,6 +214,7 @@ async def test_cancelling_make_video_stops_the_run_and_writes_nothing(
             with anyio.fail_after(60):
                 await progress_log.wait_for("render: node_started")
             group.cancel_scope.cancel()
+        await wait_cancelled("make_video", before)
         # The server is still there for the next call.
         assert not (await client.call_tool("list_models", {})).is_error
     assert packages_in(out_dir) == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -11,6 +13,7 @@ from pydantic import BaseModel
 
 from a2a_mcp.agent import Agent, Progress, Skill, no_progress
 from a2a_mcp.errors import AgentError, SkillFailedError, UnknownSkillError
+from a2a_mcp.mcp import metrics
 from a2a_mcp.observability import get_logger
 from a2a_mcp.server.executor import SkillWrapper, run_skill
 
@@ -127,15 +130,29 @@ class ToolSet:
         progress: Progress = no_progress,
     ) -> types.CallToolResult:
         """Validate, run and wrap: the output as structured content, or a tool error."""
+        label = name if name in self.tools else "(unknown)"  # no label per made-up name
+        started = time.perf_counter()
+        outcome = "error"
+        metrics.RUNNING.inc()
         try:
             tool = self.get(name)
             request = tool.agent.parse_input(tool.skill.id, dict(arguments or {}))
             output = await self.skill_wrapper(tool.agent, tool.skill, request, progress, {})
+            outcome = "ok"
         except AgentError as error:
             log.info("tool failed", tool=name, code=error.code, reason=error.message)
             return error_result(error)
+        except asyncio.CancelledError:
+            # The client cancelled (or went away): the skill's task is cancelled with us.
+            outcome = "cancelled"
+            log.info("tool cancelled", tool=name)
+            raise
         except Exception as exc:
             # A bug, not the user's mistake: the log keeps the stack, the client gets one line.
             log.exception("tool raised", tool=name)
             return error_result(SkillFailedError(f"{name} failed: {type(exc).__name__}: {exc}"))
+        finally:
+            metrics.RUNNING.dec()
+            metrics.TOOL_CALLS.labels(label, outcome).inc()
+            metrics.TOOL_SECONDS.labels(label).observe(time.perf_counter() - started)
         return output_result(output)

@@ -399,7 +399,11 @@ class VidgenTools(Agent):
         if exe is None:
             return VoiceList(engine="espeak-ng", installed=False, voices=[], note=NO_VOICE_WARNING)
         proc = await asyncio.create_subprocess_exec(
-            exe, "--voices", stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL
+            exe,
+            "--voices",
+            stdin=asyncio.subprocess.DEVNULL,  # on stdio, stdin carries the MCP protocol
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.DEVNULL,
         )
         try:
             out, _ = await asyncio.wait_for(proc.communicate(), VOICES_TIMEOUT_S)
