@@ -21,6 +21,7 @@ from a2a_mcp.server.run import PortInUseError, ServeError
 
 log = get_logger("a2a_mcp.mcp")
 OPEN_PATHS = ("/health", "/health/live", "/health/ready")  # probes need no key
+GRACE_S = 5  # seconds running calls get to finish once the server is asked to stop
 
 
 class BearerKeys:
@@ -117,7 +118,13 @@ class McpHttpServer:
         self.port = sock.getsockname()[1]
         app = build_http_app(self.server, host=self.host, api_keys=self.api_keys)
         config = uvicorn.Config(
-            app, log_config=None, log_level=self.log_level, access_log=False, lifespan="on"
+            app,
+            log_config=None,
+            log_level=self.log_level,
+            access_log=False,
+            lifespan="on",
+            # A client's open SSE stream must not hold Ctrl-C up for ever.
+            timeout_graceful_shutdown=GRACE_S,
         )
         self._uvicorn = uvicorn.Server(config)
         self._serving = asyncio.create_task(self._uvicorn.serve(sockets=[sock]))

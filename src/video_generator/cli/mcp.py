@@ -82,7 +82,15 @@ async def _serve(server: Any, close: Any, args: argparse.Namespace, keys: list[s
             log_level=get_settings().log_level.lower(),
         )
         await http.start()
-        auth = f"bearer keys: {len(keys)}" if keys else "no key needed (set VG_API_KEYS to ask)"
+        auth = (
+            f"bearer keys: {len(keys)}" if keys else "no key asked: set VG_API_KEYS to require one"
+        )
+        if not keys and args.host not in ("127.0.0.1", "localhost", "::1"):
+            print(
+                f"warning: serving on {args.host} without VG_API_KEYS: anyone who reaches this "
+                "address can make videos here",
+                file=sys.stderr,
+            )
         # stderr: stdout belongs to the protocol when on stdio, and to nothing here.
         print(f"vidgen MCP server at {http.url} ({auth})", file=sys.stderr, flush=True)
         await http.wait_closed()
