@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 from pathlib import Path
@@ -53,6 +54,8 @@ async def test_every_tool_is_listed_with_schemas_and_a_description(vidgen_server
         assert tool.input_schema["type"] == "object"
         assert tool.output_schema is not None and tool.output_schema["type"] == "object"
         assert len(tool.description or "") > 40, tool.name
+    assert tools["list_platforms"].annotations.read_only_hint is True
+    assert tools["make_video"].annotations.read_only_hint is False
     make = tools["make_video"].input_schema
     assert make["required"] == ["brief"]
     assert {"platforms", "length_s", "render", "full_res", "model", "budget_usd"} <= set(
@@ -239,3 +242,14 @@ async def test_resources_and_the_prompt(vidgen_server: Any) -> None:
     text = prompt.messages[0].content.text
     assert "a TikTok video about cold brew for busy parents, 30 seconds long" in text
     assert "make_video" in text
+
+
+async def test_two_calls_with_one_brief_at_once_share_its_folder(vidgen_server: Any) -> None:
+    arguments = {"brief": "a 15 second Reel about oat milk", "no_cache": True}
+    async with Client(vidgen_server) as client:
+        first, second = await asyncio.gather(
+            client.call_tool("make_video", arguments), client.call_tool("make_video", arguments)
+        )
+    assert not first.is_error and not second.is_error, (first.content, second.content)
+    assert first.structured_content["folder"] == second.structured_content["folder"]
+    assert read_package(Path(first.structured_content["folder"])).brief.topic == "oat milk"

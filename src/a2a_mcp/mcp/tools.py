@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import mcp_types as types
@@ -47,6 +47,7 @@ class SkillTool:
     name: str
     agent: Agent
     skill: Skill
+    annotations: types.ToolAnnotations | None = None  # hints: read-only, idempotent ...
 
     def definition(self) -> types.Tool:
         """The tool as tools/list shows it: the skill's input and output JSON schemas."""
@@ -59,6 +60,7 @@ class SkillTool:
             description=description,
             input_schema=self.skill.input_model.model_json_schema(),
             output_schema=self.skill.output_model.model_json_schema(mode="serialization"),
+            annotations=self.annotations,
         )
 
 
@@ -107,11 +109,22 @@ class ToolSet:
         self._definitions: list[types.Tool] | None = None
 
     @classmethod
-    def of(cls, *agents: Agent, skill_wrapper: SkillWrapper | None = None) -> ToolSet:
-        """Every skill of every agent; prefixed `<agent>.` only when two agents share an id."""
+    def of(
+        cls,
+        *agents: Agent,
+        skill_wrapper: SkillWrapper | None = None,
+        annotations: Mapping[str, types.ToolAnnotations] | None = None,
+    ) -> ToolSet:
+        """Every skill of every agent; prefixed `<agent>.` only when two agents share an id.
+        `annotations` gives tools (by name) their hints for clients, e.g. read_only_hint."""
         ids = [skill for agent in agents for skill in agent.skills]
         clash = len(ids) != len(set(ids))
         tools = [t for a in agents for t in agent_tools(a, prefix=f"{a.name}." if clash else "")]
+        hints = dict(annotations or {})
+        unknown = sorted(set(hints) - {t.name for t in tools})
+        if unknown:
+            raise ValueError(f"annotations for tools that do not exist: {', '.join(unknown)}")
+        tools = [replace(t, annotations=hints.get(t.name)) for t in tools]
         return cls(tools, skill_wrapper=skill_wrapper)
 
     def definitions(self) -> list[types.Tool]:

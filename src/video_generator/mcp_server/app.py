@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+import mcp_types as types
 from mcp.server.lowlevel import Server
 
 from a2a_mcp.agent import Agent
@@ -28,6 +29,31 @@ INSTRUCTIONS = (
 )
 
 
+# Hints for clients (they may skip asking the user before a read-only call).
+_READ = types.ToolAnnotations(read_only_hint=True, open_world_hint=False)
+ANNOTATIONS = {
+    "make_video": types.ToolAnnotations(
+        read_only_hint=False, destructive_hint=False, idempotent_hint=True, open_world_hint=True
+    ),
+    "render_package": types.ToolAnnotations(
+        read_only_hint=False, destructive_hint=False, idempotent_hint=True, open_world_hint=True
+    ),
+    **{
+        name: _READ
+        for name in (
+            "plan_video",
+            "estimate_cost",
+            "validate_package",
+            "get_package",
+            "list_platforms",
+            "list_models",
+            "list_voices",
+            "cache_stats",
+        )
+    },
+}
+
+
 def api_keys(environ: Mapping[str, str] | None = None) -> list[str]:
     """The bearer keys the HTTP transport accepts: VG_API_KEYS, comma-separated (none: open)."""
     raw = (os.environ if environ is None else environ).get(API_KEYS_ENV, "")
@@ -43,7 +69,7 @@ def build_vidgen_server(
     tools = VidgenTools(remote=remote, out_dir=out_dir)
     server = build_server(
         "vidgen",
-        ToolSet.of(tools),
+        ToolSet.of(tools, annotations=ANNOTATIONS),
         version=tools.version,
         instructions=INSTRUCTIONS,
         resources=[PackageResources(tools.out_dir), DocumentResources(settings.agents_dir)],

@@ -10,7 +10,7 @@ from pydantic import Field, model_validator
 from a2a_mcp.cache.base import CacheStats
 from a2a_mcp.mcp import ResourceRef
 from a2a_mcp.mcp.resources import mime_type
-from video_generator.models import Brief, GateResult, Model
+from video_generator.models import Brief, GateResult, Model, VideoPackage
 from video_generator.platforms import Platform
 from video_generator.render.fal.cost import CostEstimate
 
@@ -183,8 +183,8 @@ class PackageSummary(Model):
     rendered: list[RenderedInfo] = Field(default_factory=list)
     engine: dict[str, Any] = Field(default_factory=dict)
     notes: list[str] = Field(default_factory=list)
-    detail: dict[str, Any] | None = Field(
-        default=None, description="The whole package.json, when asked for."
+    detail: VideoPackage | None = Field(
+        default=None, description="The whole package (package.json), when asked for."
     )
 
     def mcp_summary(self) -> str:

@@ -60,6 +60,7 @@ class VidgenTools(Agent):
         self.remote = remote
         self.out_dir = Path(out_dir if out_dir is not None else get_settings().out_dir)
         self._orchestrator = orchestrator
+        self._locks: dict[Path, asyncio.Lock] = {}
 
     # -------------------------------------------------------------- plumbing
 
@@ -158,11 +159,17 @@ class VidgenTools(Agent):
             rendered=rendered,
             engine=package.engine,
             notes=list(notes),
-            detail=package.model_dump(mode="json") if detail else None,
+            detail=package if detail else None,
         )
 
     async def _write(self, package: VideoPackage, folder: Path, files: list) -> None:
-        """The package folder, as `vidgen make` writes it, then the rendered files into it."""
+        """The package folder, as `vidgen make` writes it, then the rendered files into it.
+        One writer per folder: two calls with one brief share its folder."""
+        lock = self._locks.setdefault(folder, asyncio.Lock())
+        async with lock:
+            await self._write_unlocked(package, folder, files)
+
+    async def _write_unlocked(self, package: VideoPackage, folder: Path, files: list) -> None:
         from video_generator.package import PackageError, write_package
 
         try:
