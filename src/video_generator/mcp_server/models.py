@@ -174,6 +174,8 @@ class PackageSummary(Model):
     folder: str = Field(description="The folder on the server's disk.")
     uri: str = Field(description="Resource URI of package.json.")
     title: str
+    hook: str = Field(description="The script's opening line.")
+    call_to_action: str
     brief: Brief
     cuts: list[CutInfo]
     quality_passed: bool
@@ -188,7 +190,9 @@ class PackageSummary(Model):
     )
 
     def mcp_summary(self) -> str:
-        lines = [f"{self.title} (package {self.package})"]
+        lines = [f"{self.title} (package {self.package})", f'  hook: "{self.hook}"']
+        if self.brief.assumed:
+            lines.append(f"  assumed (not in the brief): {', '.join(self.brief.assumed)}")
         for cut in self.cuts:
             lines.append(
                 f"  {cut.platform:<16} {cut.duration_s:5.1f} s  {cut.width}x{cut.height}  "

@@ -139,6 +139,8 @@ class VidgenTools(Agent):
             folder=str(folder),
             uri=package_uri(name, "package.json"),
             title=package.script.title,
+            hook=package.script.hook.text,
+            call_to_action=package.script.call_to_action,
             brief=package.brief,
             cuts=[
                 CutInfo(
