@@ -78,7 +78,8 @@ async def test_stdio_subprocess_lists_tools_makes_a_video_and_refuses_a_bad_brie
     assert '"title"' in package.contents[0].text
 
 
-async def test_streamable_http_with_bearer_keys(out_dir: Path) -> None:
+@pytest.mark.parametrize("mode", ["auto", "legacy"])  # protocol 2026-07-28, and 2025-11-25
+async def test_streamable_http_with_bearer_keys(out_dir: Path, mode: str) -> None:
     from video_generator.mcp_server.app import build_vidgen_server
 
     server, close = build_vidgen_server()
@@ -94,14 +95,14 @@ async def test_streamable_http_with_bearer_keys(out_dir: Path) -> None:
             assert "Authorization: Bearer" in refused.json()["message"]
             assert health.status_code == 200  # probes need no key
             log = ProgressLog()
-            async with Client(with_key(http.url, "k-two")) as client:
+            async with Client(with_key(http.url, "k-two"), mode=mode) as client:
                 tools = (await client.list_tools()).tools
                 made = await client.call_tool(
-                    "make_video", {"brief": SHORT_BRIEF}, progress_callback=log
+                    "make_video", {"brief": SHORT_BRIEF, "no_cache": True}, progress_callback=log
                 )
             assert len(tools) == 10
             before = cancelled_calls("make_video")
-            async with Client(with_key(http.url, "k-one")) as client:
+            async with Client(with_key(http.url, "k-one"), mode=mode) as client:
                 await call_and_cancel_in_render(client)
             await wait_cancelled("make_video", before)  # the server stopped the run
             assert packages_in(out_dir) == [Path(made.structured_content["folder"], "package.json")]
