@@ -169,3 +169,14 @@ def test_cli_refuses_bad_flags_with_one_line() -> None:
 def test_api_keys_come_from_vg_api_keys() -> None:
     assert api_keys({"VG_API_KEYS": " a, b ,,c "}) == ["a", "b", "c"]
     assert api_keys({}) == []
+
+
+async def test_cli_agent_flag_serves_that_agents_skills(out_dir: Path) -> None:
+    params = StdioServerParameters(command=VIDGEN, args=["mcp", "--agent", "timing_coordinator"])
+    async with Client(params, read_timeout_seconds=60) as client:
+        tools = [tool.name for tool in (await client.list_tools()).tools]
+        wrong = await client.call_tool("plan_timing", {"brief": {}})
+    assert tools == ["plan_timing"]
+    assert wrong.is_error and "input for timing_coordinator.plan_timing is not valid" in (
+        wrong.content[0].text
+    )
