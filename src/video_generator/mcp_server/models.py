@@ -89,8 +89,9 @@ class MakeVideoInput(BriefInput, RenderOptions):
     name: str | None = Field(
         default=None,
         pattern=PACKAGE_NAME,
-        description="Folder name for the package in the server's package folder (VG_OUT_DIR). "
-        "Default: <topic>-<hash of the brief>.",
+        description="Folder name for the package in the server's package folder (VG_OUT_DIR); "
+        "a package already there under that name is replaced. Default: <topic>-<hash of the "
+        "brief> (the same brief gets the same folder).",
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -108,8 +109,14 @@ class VidgenTools(Agent):
             raise InvalidInputError(str(exc), details={"field": "package"}) from None
 
     def summary(
-        self, package: VideoPackage, folder: Path, *, detail: bool = False, notes: list[str] = ()
+        self,
+        package: VideoPackage,
+        folder: Path,
+        *,
+        detail: bool = False,
+        notes: Sequence[str] = (),
     ) -> PackageSummary:
+        """What the tools answer about a package folder: facts, gates, files, links."""
         from video_generator.quality import describe_failures
 
         name = folder.relative_to(self.out_dir.resolve()).as_posix()
@@ -164,14 +171,18 @@ class VidgenTools(Agent):
             detail=package if detail else None,
         )
 
-    async def _write(self, package: VideoPackage, folder: Path, files: list) -> None:
-        """The package folder, as `vidgen make` writes it, then the rendered files into it.
-        One writer per folder: two calls with one brief share its folder."""
+    async def _write(
+        self, package: VideoPackage, folder: Path, files: list | None = None
+    ) -> list[str]:
+        """The package folder, as `vidgen make` writes it, then the rendered files into it:
+        downloaded when `files` came from a remote orchestrator, else linked from this
+        process's render folder. Returns notes for the caller. One writer per folder: two
+        calls with one brief share its folder."""
         lock = self._locks.setdefault(folder, asyncio.Lock())
         async with lock:
-            await self._write_unlocked(package, folder, files)
+            return await self._write_unlocked(package, folder, files)
 
-    async def _write_unlocked(self, package: VideoPackage, folder: Path, files: list) -> None:
+    async def _write_unlocked(self, package: VideoPackage, folder: Path, files: list) -> list[str]:
         from video_generator.package import PackageError, write_package
 
         try:
@@ -179,8 +190,8 @@ class VidgenTools(Agent):
         except PackageError as exc:
             raise InvalidInputError(str(exc), details={"field": "name"}) from None
         if package.render is None:
-            return
-        if files:
+            return []
+        if files is not None:
             from video_generator.remote import download_files
 
             await download_files(files, folder)
@@ -188,6 +199,14 @@ class VidgenTools(Agent):
             from video_generator.render.node import copy_rendered
 
             await asyncio.to_thread(copy_rendered, package.render, package.render.folder, folder)
+        missing = [name for name in package.render.files() if not (folder / name).is_file()]
+        if not missing:
+            return []
+        # As `vidgen make --remote` warns: an orchestrator that serves no /files sent none.
+        return [
+            f"the orchestrator sent no file for {', '.join(missing)} (does it serve /files? "
+            "see docs/render.md)"
+        ]
 
     # -------------------------------------------------------------- tools
 
@@ -228,9 +247,9 @@ class VidgenTools(Agent):
             folder = self.folder(request.name)
         else:
             folder = default_out_dir(package.brief, self.out_dir, package=package).resolve()
-        await self._write(package, folder, files)
+        notes = await self._write(package, folder, files if self.remote is not None else None)
         log.info("mcp package made", folder=str(folder), passed=package.quality.passed)
-        return self.summary(package, folder)
+        return self.summary(package, folder, notes=notes)
 
     @skill(id="plan_video", name="Plan a video", tags=("video", "plan"))
     async def plan_video(self, request: PlanInput, progress: Progress) -> PlanResult:
@@ -343,7 +362,7 @@ class VidgenTools(Agent):
         finally:
             workspace.release(task)
         package.render = rendered
-        await self._write(package, folder, [])
+        await self._write(package, folder)
         return self.summary(package, folder)
 
     @skill(id="validate_package", name="Validate a package", tags=("quality",))
