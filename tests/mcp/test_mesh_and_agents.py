@@ -29,7 +29,7 @@ async def test_remote_mode_makes_the_video_on_the_orchestrator_over_a2a(
             async with Client(server) as client:
                 made = await client.call_tool(
                     "make_video",
-                    {"brief": SHORT_BRIEF, "render": True},
+                    {"brief": SHORT_BRIEF, "render": True, "platforms": ["youtube_shorts"]},
                     progress_callback=progress_log,
                 )
                 bad = await client.call_tool("make_video", {"brief": "hello"})
@@ -37,8 +37,11 @@ async def test_remote_mode_makes_the_video_on_the_orchestrator_over_a2a(
             await close()
     await orchestrator.client.aclose()
     assert not made.is_error, made.content[0].text
-    # The rendered preview came back over A2A as a file artifact and was downloaded.
-    assert file_size(Path(made.structured_content["folder"]) / "tiktok" / "preview.mp4") > 10_000
+    # The platforms field crossed A2A; the preview came back as a file artifact, downloaded.
+    assert [cut["platform"] for cut in made.structured_content["cuts"]] == ["youtube_shorts"]
+    folder = Path(made.structured_content["folder"])
+    assert file_size(folder / "youtube_shorts" / "preview.mp4") > 10_000
+    assert made.structured_content["notes"] == []
     assert any("render: node_completed" in m for m in progress_log.messages)
     # The remote orchestrator's error code and message, unchanged.
     assert bad.is_error
