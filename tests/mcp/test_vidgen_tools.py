@@ -253,3 +253,28 @@ async def test_two_calls_with_one_brief_at_once_share_its_folder(vidgen_server: 
     assert not first.is_error and not second.is_error, (first.content, second.content)
     assert first.structured_content["folder"] == second.structured_content["folder"]
     assert read_package(Path(first.structured_content["folder"])).brief.topic == "oat milk"
+
+
+async def test_renders_from_two_connections_at_once_keep_their_own_files(
+    vidgen_server: Any,
+) -> None:
+    """Request ids start again on every connection; each call still renders in its own folder."""
+
+    async def render(brief: str) -> dict[str, Any]:
+        async with Client(vidgen_server) as client:
+            result = await client.call_tool("make_video", {"brief": brief, "render": True})
+        assert not result.is_error, result.content[0].text
+        return result.structured_content
+
+    tea, coffee = await asyncio.gather(
+        render("a 6 second TikTok about green tea"), render("a 6 second TikTok about espresso")
+    )
+    for made, topic in ((tea, "green tea"), (coffee, "espresso")):
+        folder = Path(made["folder"])
+        assert read_package(folder).brief.topic == topic
+        assert read_package(folder).render is not None
+    assert preview_bytes(tea) != preview_bytes(coffee)
+
+
+def preview_bytes(made: dict[str, Any]) -> bytes:
+    return (Path(made["folder"]) / "tiktok" / "preview.mp4").read_bytes()

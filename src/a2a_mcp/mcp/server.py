@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from typing import Any
 
@@ -60,9 +61,10 @@ def build_server(
     async def call_tool(
         ctx: ServerRequestContext[Any, Any], params: types.CallToolRequestParams
     ) -> types.CallToolResult:
-        # A cancelled request cancels this task, and with it the skill it awaits.
+        # A cancelled request cancels this task, and with it the skill it awaits. Request ids
+        # repeat from one connection to the next, so the call's task id is its own.
         with structlog.contextvars.bound_contextvars(
-            task_id=f"mcp-{ctx.request_id}", tool=params.name
+            task_id=f"mcp-{uuid.uuid4().hex}", request_id=ctx.request_id, tool=params.name
         ):
             return await tools.call(params.name, params.arguments, progress_reporter(ctx))
 

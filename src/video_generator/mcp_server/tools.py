@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -355,7 +356,7 @@ class VidgenTools(Agent):
         )
         settings = get_settings()
         workspace = RenderWorkspace(render_root(settings), settings.render_keep)
-        task = f"mcp-{folder.name}"[:120]
+        task = f"mcp-render-{uuid.uuid4().hex}"  # its own work folder, even for one package
         work = workspace.folder_for(task)
         try:
             rendered = await render_video(package, options, work, progress)
