@@ -79,3 +79,23 @@ async def test_a_specialist_agent_serves_its_skills_as_tools(out_dir: Path) -> N
         wrong.content[0].text
     )
     assert Brief.model_validate(brief.model_dump())  # the tool took the model's own JSON
+
+
+async def test_remote_mode_without_a_mesh_says_how_to_start_one(out_dir: Path) -> None:
+    import socket
+
+    from video_generator.mcp_server.app import build_vidgen_server
+
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    server, close = build_vidgen_server(remote=url)
+    try:
+        async with Client(server) as client:
+            result = await client.call_tool("make_video", {"brief": SHORT_BRIEF})
+    finally:
+        await close()
+    assert result.is_error
+    text = result.content[0].text
+    assert text.startswith(f"error (agent_unavailable): no orchestrator answers at {url}")
+    assert "start the mesh with `vidgen up`" in text and "Traceback" not in text
