@@ -97,7 +97,7 @@ async def test_platforms_and_length_fields_win_over_the_brief(vidgen_server: Any
     async with Client(vidgen_server) as client:
         result = await client.call_tool(
             "make_video",
-            {"brief": SHORT_BRIEF, "platforms": ["youtube_shorts", "linkedin"], "length_s": 20},
+            {"brief": SHORT_BRIEF, "platforms": ["youtube_shorts", "LinkedIn"], "length_s": 20},
         )
     summary = PackageSummary.model_validate(result.structured_content)
     assert [cut.platform for cut in summary.cuts] == ["youtube_shorts", "linkedin"]
@@ -125,7 +125,7 @@ async def test_user_mistakes_are_tool_errors_with_the_cli_messages(
         assert result.is_error, name
         assert "Traceback" not in texts[name]
     assert "Could not find what the video is about in the brief" in texts["no topic"]
-    assert "Unknown platform id(s): myspace" in texts["unknown platform"]
+    assert "Unknown platform(s): myspace" in texts["unknown platform"]
     assert "longer than every requested platform allows" in texts["too long"]
     assert (
         "model applies to the rendered video: set render to true" in texts["model without render"]

@@ -100,14 +100,17 @@ def too_long_for(
 
 
 def known_platforms(ids: Iterable[str], registry: Mapping[str, Platform]) -> list[str]:
-    """Platform ids given as a field (not read from the text): each one from the registry."""
-    chosen = list(dict.fromkeys(ids))
+    """Platforms given as a field (not read from the text): registry ids, or names in any case
+    ("TikTok", "YouTube Shorts")."""
+    by_word = {key.lower(): pid for pid, p in registry.items() for key in (pid, p.name)}
+    given = list(ids)
+    chosen = list(dict.fromkeys(by_word.get(pid.strip().lower(), pid) for pid in given))
     unknown = [pid for pid in chosen if pid not in registry]
     if not chosen or unknown:
-        problem = (
-            f"Unknown platform id(s): {', '.join(unknown)}." if unknown else "No platform given."
-        )
+        problem = f"Unknown platform(s): {', '.join(unknown)}." if unknown else "No platform given."
         raise BriefError(
-            "unknown_platform", problem, f"Use ids from the registry: {', '.join(registry)}."
+            "unknown_platform",
+            problem,
+            f"Use ids (or names) from the registry: {', '.join(registry)}.",
         )
     return chosen

@@ -39,7 +39,8 @@ class BriefInput(Model):
     platforms: list[str] | None = Field(
         default=None,
         min_length=1,
-        description='Platform ids (see list_platforms), e.g. ["tiktok", "youtube_shorts"]. '
+        description='Platform ids or names (see list_platforms), e.g. ["tiktok", "YouTube '
+        'Shorts"]. '
         "Default: the platforms the brief names, else TikTok, Reels and Shorts.",
     )
     length_s: float | None = Field(
