@@ -164,6 +164,21 @@ def test_cli_refuses_bad_flags_with_one_line() -> None:
         [VIDGEN, "mcp", "--port", "9999"], capture_output=True, text=True, timeout=60
     )
     assert run.returncode == 2 and "--host and --port apply to --http" in run.stderr
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        run = subprocess.run(
+            [VIDGEN, "mcp", "--http", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert run.returncode == 2
+    assert run.stderr == (
+        f"error: cannot serve MCP: port {port} on 127.0.0.1 is already in use; stop the process "
+        "using it or choose another port with --port\n"
+    )
 
 
 def test_api_keys_come_from_vg_api_keys() -> None:
