@@ -599,7 +599,8 @@ class VideoRequest(Model):
     platforms: list[str] | None = Field(
         default=None,
         min_length=1,
-        description="Platform ids from the registry; when given, they win over the brief's.",
+        description="Platform ids (or names) from the registry; when given, they win over "
+        "the brief's.",
     )
     duration_s: float | None = Field(
         default=None, gt=0, description="Target length in seconds; wins over the brief's."

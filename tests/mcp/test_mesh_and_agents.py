@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import SHORT_BRIEF, ProgressLog
 from mcp import Client
+from mcp_helpers import SHORT_BRIEF, ProgressLog
 
 from a2a_mcp.serve import AgentServer
 from video_generator.brief import parse_brief

@@ -13,9 +13,9 @@ from typing import Any
 import anyio
 import httpx2
 import pytest
-from conftest import SHORT_BRIEF, ProgressLog, cancelled_calls, wait_cancelled
 from mcp import Client, StdioServerParameters
 from mcp.client.streamable_http import streamable_http_client
+from mcp_helpers import SHORT_BRIEF, ProgressLog, cancelled_calls, wait_cancelled
 
 from a2a_mcp.mcp.http import McpHttpServer
 from video_generator.mcp_server.app import api_keys

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import anyio
-from conftest import SHORT_BRIEF, ProgressLog, cancelled_calls, wait_cancelled
 from mcp import Client
+from mcp_helpers import SHORT_BRIEF, ProgressLog, cancelled_calls, wait_cancelled
 
 from video_generator.mcp_server.models import PackageSummary
 from video_generator.package import read_package

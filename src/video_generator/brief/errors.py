@@ -103,8 +103,7 @@ def known_platforms(ids: Iterable[str], registry: Mapping[str, Platform]) -> lis
     """Platforms given as a field (not read from the text): registry ids, or names in any case
     ("TikTok", "YouTube Shorts")."""
     by_word = {key.lower(): pid for pid, p in registry.items() for key in (pid, p.name)}
-    given = list(ids)
-    chosen = list(dict.fromkeys(by_word.get(pid.strip().lower(), pid) for pid in given))
+    chosen = list(dict.fromkeys(by_word.get(pid.strip().lower(), pid) for pid in ids))
     unknown = [pid for pid in chosen if pid not in registry]
     if not chosen or unknown:
         problem = f"Unknown platform(s): {', '.join(unknown)}." if unknown else "No platform given."

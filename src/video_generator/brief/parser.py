@@ -49,10 +49,8 @@ def parse_brief(
 
     call_to_action = find_call_to_action(doc)
     title = find_title(doc)
-    if platforms is not None:
-        platforms = errors.known_platforms(platforms, PLATFORMS)
-    else:
-        platforms = find_platforms(doc)
+    found = find_platforms(doc)  # read even when overridden: it masks the platform words
+    platforms = found if platforms is None else errors.known_platforms(platforms, PLATFORMS)
     durations = find_durations(doc)
     language = find_language(doc)
     audience = find_audience(doc)
