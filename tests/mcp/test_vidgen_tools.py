@@ -147,6 +147,10 @@ async def test_the_package_tools_read_what_make_video_wrote(vidgen_server: Any) 
             "estimate_cost", {"package": name, "model": "kling-2.1-standard", "budget_usd": 0.5}
         )
         plan = await client.call_tool("plan_video", {"brief": SHORT_BRIEF, "render": True})
+        from_brief = await client.call_tool(
+            "estimate_cost",
+            {"brief": SHORT_BRIEF, "model": "veo-3-fast", "platforms": ["tiktok", "linkedin"]},
+        )
     assert got.structured_content["detail"]["script"]["title"] == made.structured_content["title"]
     assert valid.structured_content["valid"] is True
     assert valid.structured_content["file_problems"] == []
@@ -154,6 +158,8 @@ async def test_the_package_tools_read_what_make_video_wrote(vidgen_server: Any) 
     assert estimate["estimate"]["total_usd"] > 0.5
     assert estimate["within_budget"] is False
     assert "over the budget of $0.50" in estimate["budget_note"]
+    priced = [p["platform"] for p in from_brief.structured_content["estimate"]["platforms"]]
+    assert priced == ["tiktok", "linkedin"]
     levels = plan.structured_content["levels"]
     assert levels[0] == ["script"] and levels[-1] == ["render"]
     assert "flowchart" in plan.structured_content["mermaid"]

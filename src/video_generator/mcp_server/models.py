@@ -131,7 +131,10 @@ class EstimateInput(Model):
         description="Or a brief: its package is made first (no render), then estimated.",
     )
     platforms: list[str] | None = Field(
-        default=None, min_length=1, description="Estimate only these of the package's platforms."
+        default=None,
+        min_length=1,
+        description="Estimate only these of the package's platforms (with a brief: the "
+        "platforms to make it for).",
     )
     budget_usd: float | None = Field(
         default=None, ge=0, description="Say whether the estimate fits this budget (USD)."

@@ -310,7 +310,8 @@ class VidgenTools(Agent):
         if request.package is not None:
             _, package = self._read(request.package)
         else:
-            package, _ = await self._make(VideoRequest(brief=request.brief or ""), progress)
+            made = VideoRequest(brief=request.brief or "", platforms=request.platforms)
+            package, _ = await self._make(made, progress)
         # Frames when the model takes images: the render's own estimate (as --dry-run prints).
         image = model.endpoint(Mode.IMAGE) is not None
         try:
