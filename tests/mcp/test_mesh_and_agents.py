@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from mcp import Client
-from mcp_helpers import SHORT_BRIEF, ProgressLog
+from mcp_helpers import FAST_RENDER, SHORT_BRIEF, ProgressLog
 
 from a2a_mcp.serve import AgentServer
 from video_generator.brief import parse_brief
@@ -29,7 +29,12 @@ async def test_remote_mode_makes_the_video_on_the_orchestrator_over_a2a(
             async with Client(server) as client:
                 made = await client.call_tool(
                     "make_video",
-                    {"brief": SHORT_BRIEF, "render": True, "platforms": ["youtube_shorts"]},
+                    {
+                        "brief": SHORT_BRIEF,
+                        "platforms": ["youtube_shorts"],
+                        "render": True,
+                        "render_options": FAST_RENDER,
+                    },
                     progress_callback=progress_log,
                 )
                 bad = await client.call_tool("make_video", {"brief": "hello"})

@@ -10,7 +10,13 @@ from typing import Any
 
 import anyio
 from mcp import Client
-from mcp_helpers import SHORT_BRIEF, ProgressLog, cancelled_calls, wait_cancelled
+from mcp_helpers import (
+    FAST_RENDER,
+    SHORT_BRIEF,
+    ProgressLog,
+    cancelled_calls,
+    wait_cancelled,
+)
 
 from video_generator.mcp_server.models import PackageSummary
 from video_generator.package import read_package
@@ -58,9 +64,9 @@ async def test_every_tool_is_listed_with_schemas_and_a_description(vidgen_server
     assert tools["make_video"].annotations.read_only_hint is False
     make = tools["make_video"].input_schema
     assert make["required"] == ["brief"]
-    assert {"platforms", "length_s", "render", "full_res", "model", "budget_usd"} <= set(
-        make["properties"]
-    )
+    assert {"platforms", "length_s", "render", "render_options"} <= set(make["properties"])
+    render_options = make["$defs"]["RenderRequest"]["properties"]
+    assert {"full_res", "model", "budget_usd", "voice", "caption_style"} <= set(render_options)
 
 
 async def test_make_video_streams_progress_and_returns_the_package(
@@ -112,7 +118,18 @@ async def test_user_mistakes_are_tool_errors_with_the_cli_messages(
         "no topic": ("make_video", {"brief": "hello"}),
         "unknown platform": ("make_video", {"brief": SHORT_BRIEF, "platforms": ["myspace"]}),
         "too long": ("make_video", {"brief": SHORT_BRIEF, "length_s": 4000}),
-        "model without render": ("make_video", {"brief": SHORT_BRIEF, "model": "veo-3-fast"}),
+        "model without render": (
+            "make_video",
+            {"brief": SHORT_BRIEF, "render_options": {"model": "veo-3-fast"}},
+        ),
+        "budget without model": (
+            "render_package",
+            {"package": "x", "render_options": {"budget_usd": 2}},
+        ),
+        "unknown voice": (
+            "make_video",
+            {"brief": SHORT_BRIEF, "render": True, "render_options": {"voice": "nobody"}},
+        ),
         "unknown model": ("estimate_cost", {"brief": SHORT_BRIEF, "model": "sora-9"}),
         "no package": ("get_package", {"package": "nothing-here"}),
         "outside": ("validate_package", {"package": "/etc"}),
@@ -128,8 +145,11 @@ async def test_user_mistakes_are_tool_errors_with_the_cli_messages(
     assert "Unknown platform(s): myspace" in texts["unknown platform"]
     assert "longer than every requested platform allows" in texts["too long"]
     assert (
-        "model applies to the rendered video: set render to true" in texts["model without render"]
+        "render_options applies to the rendered video: set render to true"
+        in (texts["model without render"])
     )
+    assert "budget_usd applies to AI clips: set model too" in texts["budget without model"]
+    assert "nobody" in texts["unknown voice"] and "voices" in texts["unknown voice"]
     assert "unknown fal model 'sora-9'" in texts["unknown model"]
     assert "no such folder" in texts["no package"]
     assert "not a package folder inside this server's package folder" in texts["outside"]
@@ -169,16 +189,16 @@ async def test_registry_tools(vidgen_server: Any) -> None:
     async with Client(vidgen_server) as client:
         platforms = await client.call_tool("list_platforms", {})
         models = await client.call_tool("list_models", {})
-        voices = await client.call_tool("list_voices", {})
+        voices = await client.call_tool("list_voices", {"language": "en"})
         stats = await client.call_tool("cache_stats", {})
     ids = [p["id"] for p in platforms.structured_content["platforms"]]
     assert {"tiktok", "youtube_shorts", "instagram_reels"} <= set(ids)
     assert "kling-2.1-standard" in [m["id"] for m in models.structured_content["models"]]
-    voice_list = voices.structured_content
-    if voice_list["installed"]:
-        assert "en-us" in [v["id"] for v in voice_list["voices"]]
-    else:
-        assert "espeak-ng is not installed" in voice_list["note"]
+    voice_list = voices.structured_content["voices"]
+    assert voice_list, voices.structured_content["note"]
+    defaults = [v for v in voice_list if v["default"]]
+    assert len(defaults) == 1 and defaults[0]["language"].lower().startswith("en")
+    assert {v["engine"] for v in voice_list} <= {"piper", "espeak"}
     assert stats.structured_content["url"].startswith("memory://")
     assert "agents" in stats.structured_content["stats"]
 
@@ -191,7 +211,9 @@ async def test_render_package_then_read_the_preview_back(vidgen_server: Any) -> 
         assert made.structured_content["rendered"] == []
         log = ProgressLog()
         rendered = await client.call_tool(
-            "render_package", {"package": "tea"}, progress_callback=log
+            "render_package",
+            {"package": "tea", "render_options": FAST_RENDER},
+            progress_callback=log,
         )
         assert not rendered.is_error, rendered.content[0].text
         preview_uri = links(rendered)["tiktok/preview.mp4"]
@@ -268,7 +290,8 @@ async def test_renders_from_two_connections_at_once_keep_their_own_files(
 
     async def render(brief: str) -> dict[str, Any]:
         async with Client(vidgen_server) as client:
-            result = await client.call_tool("make_video", {"brief": brief, "render": True})
+            arguments = {"brief": brief, "render": True, "render_options": FAST_RENDER}
+            result = await client.call_tool("make_video", arguments)
         assert not result.is_error, result.content[0].text
         return result.structured_content
 

