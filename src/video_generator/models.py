@@ -596,6 +596,15 @@ class VideoRequest(Model):
         default=None,
         description="Also render the videos (preview.mp4 per platform, final.mp4 with a model).",
     )
+    platforms: list[str] | None = Field(
+        default=None,
+        min_length=1,
+        description="Platform ids (or names) from the registry; when given, they win over "
+        "the brief's.",
+    )
+    duration_s: float | None = Field(
+        default=None, gt=0, description="Target length in seconds; wins over the brief's."
+    )
 
     def may_cache(self) -> bool:
         """A whole package may be cached unless it carries rendered files (they are not)."""

@@ -115,7 +115,9 @@ class Orchestrator(Agent):
     async def make_video(self, request: VideoRequest, progress: Progress) -> VideoPackage:
         """Plan and run the video workflow for a brief, streaming every node's progress."""
         try:
-            brief = parse_brief(request.brief)
+            brief = parse_brief(
+                request.brief, platforms=request.platforms, duration_s=request.duration_s
+            )
         except BriefError as exc:
             raise InvalidBriefError(str(exc), details={"field": "brief"}) from None
         run_input = {

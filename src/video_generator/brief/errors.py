@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from video_generator.platforms import Platform
 
@@ -97,3 +97,19 @@ def too_long_for(
         f"platform allows: {limits}.",
         f"Ask for {_length(longest.max_duration_s)} or less{add}.",
     )
+
+
+def known_platforms(ids: Iterable[str], registry: Mapping[str, Platform]) -> list[str]:
+    """Platforms given as a field (not read from the text): registry ids, or names in any case
+    ("TikTok", "YouTube Shorts")."""
+    by_word = {key.lower(): pid for pid, p in registry.items() for key in (pid, p.name)}
+    chosen = list(dict.fromkeys(by_word.get(pid.strip().lower(), pid) for pid in ids))
+    unknown = [pid for pid in chosen if pid not in registry]
+    if not chosen or unknown:
+        problem = f"Unknown platform(s): {', '.join(unknown)}." if unknown else "No platform given."
+        raise BriefError(
+            "unknown_platform",
+            problem,
+            f"Use ids (or names) from the registry: {', '.join(registry)}.",
+        )
+    return chosen

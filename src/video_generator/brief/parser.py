@@ -30,8 +30,13 @@ DEFAULT_LANGUAGE = "en"
 _NOT_TONE = ("cta", "key_points", "audience", "topic")
 
 
-def parse_brief(text: str) -> Brief:
-    """Read a brief; raise BriefError (never anything else) when it cannot make a video."""
+def parse_brief(
+    text: str, *, platforms: list[str] | None = None, duration_s: float | None = None
+) -> Brief:
+    """Read a brief; raise BriefError (never anything else) when it cannot make a video.
+
+    `platforms` and `duration_s`, when given (MCP and API callers set them as fields), win
+    over what the text says and go through the same checks."""
     if not isinstance(text, str):
         raise errors.not_text(type(text).__name__)
     if not text.strip():
@@ -44,7 +49,8 @@ def parse_brief(text: str) -> Brief:
 
     call_to_action = find_call_to_action(doc)
     title = find_title(doc)
-    platforms = find_platforms(doc)
+    found = find_platforms(doc)  # read even when overridden: it masks the platform words
+    platforms = found if platforms is None else errors.known_platforms(platforms, PLATFORMS)
     durations = find_durations(doc)
     language = find_language(doc)
     audience = find_audience(doc)
@@ -81,7 +87,7 @@ def parse_brief(text: str) -> Brief:
         platforms = list(DEFAULT_PLATFORMS)
         assumed.append("platforms")
     chosen = [PLATFORMS[p] for p in platforms]
-    duration = pick_duration(durations)
+    duration = duration_s if duration_s is not None else pick_duration(durations)
     if duration is None:
         duration = min(p.default_duration_s for p in chosen)
         assumed.append("duration_s")

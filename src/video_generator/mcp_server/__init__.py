@@ -1,0 +1,1 @@
+"""vidgen as an MCP server: the video tools, the package resources, `vidgen mcp`."""
