@@ -10,7 +10,12 @@ from typing import Any, ClassVar, Protocol, get_type_hints
 
 from pydantic import BaseModel, ValidationError
 
-from a2a_mcp.errors import InvalidInputError, UnknownSkillError, describe_validation_error
+from a2a_mcp.errors import (
+    InvalidInputError,
+    OutputInvalidError,
+    UnknownSkillError,
+    describe_validation_error,
+)
 
 
 class Progress(Protocol):
@@ -129,4 +134,14 @@ class Agent:
     ) -> BaseModel:
         """Validate the input, run the skill and return its typed output."""
         chosen = self.get_skill(skill_id)
-        return await chosen.handler(self.parse_input(skill_id, payload), progress)
+        request = self.parse_input(skill_id, payload)
+        try:
+            return await chosen.handler(request, progress)
+        except ValidationError as exc:
+            # A model the skill built refused its values: say which, as an error with a
+            # code, rather than a crash with a stack trace.
+            summary, errors = describe_validation_error(exc)
+            raise OutputInvalidError(
+                f"{self.name}.{skill_id} could not build its output ({exc.title}): {summary}",
+                details={"errors": errors},
+            ) from None

@@ -11,6 +11,11 @@ from a2a.types import (
     AgentExtension,
     AgentInterface,
     AgentSkill,
+    APIKeySecurityScheme,
+    HTTPAuthSecurityScheme,
+    SecurityRequirement,
+    SecurityScheme,
+    StringList,
 )
 from a2a.utils.constants import PROTOCOL_VERSION_0_3, PROTOCOL_VERSION_1_0, TransportProtocol
 from google.protobuf import struct_pb2
@@ -18,6 +23,7 @@ from google.protobuf.json_format import MessageToDict, ParseDict
 from pydantic import BaseModel
 
 from a2a_mcp.agent import Agent, Skill
+from a2a_mcp.auth import API_KEY, API_KEY_HEADER, BEARER
 from a2a_mcp.protocol import JSON, SKILLS_EXTENSION_URI, TEXT, restore_ints
 
 
@@ -68,15 +74,38 @@ def _skills_extension(agent: Agent) -> AgentExtension:
     )
 
 
-def agent_card(agent: Agent, url: str) -> AgentCard:
-    """The A2A card of an agent served at `url` (JSON-RPC at url, HTTP+JSON under it)."""
+def _secure(card: AgentCard) -> None:
+    """Declare the API key: as a bearer token, or in an X-API-Key header (either will do)."""
+    card.security_schemes[BEARER].CopyFrom(
+        SecurityScheme(
+            http_auth_security_scheme=HTTPAuthSecurityScheme(
+                scheme="Bearer", description="An API key from the server's VG_API_KEYS."
+            )
+        )
+    )
+    card.security_schemes[API_KEY].CopyFrom(
+        SecurityScheme(
+            api_key_security_scheme=APIKeySecurityScheme(
+                location="header",
+                name=API_KEY_HEADER,
+                description="The same key, for clients that cannot set Authorization.",
+            )
+        )
+    )
+    for name in (BEARER, API_KEY):
+        card.security_requirements.append(SecurityRequirement(schemes={name: StringList()}))
+
+
+def agent_card(agent: Agent, url: str, *, secured: bool = False) -> AgentCard:
+    """The A2A card of an agent served at `url` (JSON-RPC at url, HTTP+JSON under it);
+    `secured` declares that calls need an API key (the card itself stays open)."""
     url = url.rstrip("/")
     interfaces = [
         AgentInterface(url=url, protocol_binding=binding, protocol_version=version)
         for version in (PROTOCOL_VERSION_1_0, PROTOCOL_VERSION_0_3)
         for binding in (TransportProtocol.JSONRPC.value, TransportProtocol.HTTP_JSON.value)
     ]
-    return AgentCard(
+    card = AgentCard(
         name=agent.name,
         description=agent.description,
         version=agent.version,
@@ -90,11 +119,14 @@ def agent_card(agent: Agent, url: str) -> AgentCard:
         default_output_modes=[JSON, TEXT],
         skills=[_skill(skill) for skill in sorted(agent.skills.values(), key=lambda s: s.id)],
     )
+    if secured:
+        _secure(card)
+    return card
 
 
-def card_json(agent: Agent, url: str) -> dict[str, Any]:
+def card_json(agent: Agent, url: str, *, secured: bool = False) -> dict[str, Any]:
     """The card as served at /.well-known/agent-card.json (1.0 fields plus 0.3 compatibility)."""
-    return restore_ints(agent_card_to_dict(agent_card(agent, url)))
+    return restore_ints(agent_card_to_dict(agent_card(agent, url, secured=secured)))
 
 
 def skill_meta(card: AgentCard) -> dict[str, dict[str, Any]]:

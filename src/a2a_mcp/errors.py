@@ -38,10 +38,29 @@ class SkillFailedError(AgentError):
     code = "skill_failed"
 
 
+class OutputInvalidError(SkillFailedError):
+    """The skill made an output its own model refuses (a limit the input led past)."""
+
+    code = "output_invalid"
+
+
 class AgentUnavailableError(AgentError):
     """No replica of the agent could be reached (refused, breaker open, unhealthy)."""
 
     code = "agent_unavailable"
+    retryable = True
+
+
+class UnauthorizedError(AgentError):
+    """The agent wants an API key this client did not send, or not the one it sent."""
+
+    code = "unauthorized"
+
+
+class RateLimitedError(AgentError):
+    """The agent refused the call for this client's rate (HTTP 429); try again later."""
+
+    code = "rate_limited"
     retryable = True
 
 

@@ -29,9 +29,10 @@ class ConnectFailed(TransportFailure):
 class UpstreamStatusError(TransportFailure):
     """The service (or a proxy) answered with an HTTP error status."""
 
-    def __init__(self, message: str, status: int = 0) -> None:
+    def __init__(self, message: str, status: int = 0, retry_after_s: float | None = None) -> None:
         super().__init__(message)
         self.status = status
+        self.retry_after_s = retry_after_s  # the answer's Retry-After, when it had one
 
 
 class ConnectionLost(TransportFailure):
@@ -51,7 +52,8 @@ def safe_to_retry(error: BaseException, *, idempotent: bool) -> bool:
     if isinstance(error, ConnectFailed):
         return True
     if isinstance(error, UpstreamStatusError):
-        return error.status in RETRYABLE_STATUS
+        # 429: a rate limit refused the request before any work, so trying later is harmless.
+        return error.status in RETRYABLE_STATUS or error.status == 429
     if isinstance(error, ConnectionLost | RequestTimedOut):
         return idempotent
     return False
@@ -77,13 +79,26 @@ def retrying(
     policy: RetryPolicy,
     should_retry: Callable[[BaseException], bool],
     on_retry: Callable[[RetryCallState], None] | None = None,
+    *,
+    honour_retry_after: bool = False,
+    max_retry_after_s: float = 10.0,
 ) -> AsyncRetrying:
-    """A tenacity loop: exponential backoff with jitter, re-raising the last error."""
+    """A tenacity loop: exponential backoff with jitter, re-raising the last error. With
+    `honour_retry_after`, a refusal that said when to come back (Retry-After, at most
+    `max_retry_after_s`) waits that long instead, if longer."""
+    backoff = wait_exponential_jitter(
+        multiplier=policy.initial_delay_s, max=policy.max_delay_s, jitter=policy.jitter_s
+    )
+
+    def wait(state: RetryCallState) -> float:
+        seconds = backoff(state)
+        error = state.outcome.exception() if state.outcome else None
+        after = getattr(error, "retry_after_s", None) if honour_retry_after else None
+        return max(seconds, min(after, max_retry_after_s)) if after else seconds
+
     return AsyncRetrying(
         stop=stop_after_attempt(policy.attempts),
-        wait=wait_exponential_jitter(
-            multiplier=policy.initial_delay_s, max=policy.max_delay_s, jitter=policy.jitter_s
-        ),
+        wait=wait,
         retry=retry_if_exception(should_retry),
         before_sleep=on_retry,
         reraise=True,

@@ -1,6 +1,7 @@
 """Caption rules, and cue making: narration -> cues of <= 2 lines x 42 chars, timed within rules.
 
-The rules are the widely used Netflix English timed-text figures (shared/research/platforms.md):
+The rules are the widely used Netflix English timed-text figures
+(https://partnerhelp.netflixstudios.com/hc/en-us/articles/215758617):
 at most 42 characters a line, at most 2 lines a cue, at most 20 characters per second, each cue
 on screen from 5/6 s to 7 s, no cue overlapping the next. Reading speed counts every character
 of the cue with its line break read as one space.

@@ -155,6 +155,12 @@ class MeshLauncher:
                     port = self.base_port + default_port(name) - origin
                 else:
                     port, spare = spare, spare + 1
+                if port > 65535:
+                    raise MeshStartError(
+                        f"--base-port {self.base_port} leaves no room for agent '{name}' "
+                        f"(port {port} is past 65535): choose a base port of at most "
+                        f"{65535 - (spare - self.base_port)}, or 0 for free ports"
+                    )
                 url = f"http://{_url_host(self.host)}:{port}"
                 members.append(Member(name, replica, port, url))
         return members

@@ -16,7 +16,7 @@ from video_generator.agents.scene_designer import SceneDesigner
 from video_generator.agents.script_writer import ScriptWriter
 from video_generator.agents.timing_coordinator import TimingCoordinator
 from video_generator.runtime import SPECIALISTS, build_orchestrator, build_specialists
-from video_generator.settings import Settings, get_settings
+from video_generator.settings import Settings, a2a_client_settings, get_settings
 
 ORCHESTRATOR = Orchestrator.name
 # The order `vidgen up` starts them in is SPECIALISTS, then the orchestrator.
@@ -67,7 +67,10 @@ def build_agent(
     A2A (`client`, by default an A2AClient over `registry` or mesh_registry())."""
     agent_class(name)  # a clear error for an unknown name
     if name == ORCHESTRATOR:
-        return build_orchestrator(client=client or A2AClient(registry or mesh_registry()))
+        if client is None:
+            # The specialists may want a key (VG_API_KEYS): the client sends this process's.
+            client = A2AClient(registry or mesh_registry(), settings=a2a_client_settings())
+        return build_orchestrator(client=client)
     for agent in build_specialists():
         if agent.name == name:
             return agent

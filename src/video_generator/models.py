@@ -4,15 +4,47 @@ from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+
+# Bounds on everything that crosses a service boundary: roomy for any real video, small
+# enough that an absurd payload is refused at validation, before it costs memory or CPU.
+MAX_VIDEO_S = 3600.0  # the registry's longest platform limit (Instagram feed, 60 min)
+MAX_TIMELINE_S = 4 * MAX_VIDEO_S  # timestamps: a script may run long before it is cut
+MAX_SPEECH_S = 2 * MAX_VIDEO_S  # a script's narration, spoken (pauses come on top)
+MAX_ID = 120  # ids: segments, shots, scenes, platforms, templates, gates
+MAX_SHORT = 1_000  # one-line texts: titles, topic, audience, moods, hashtags
+MAX_TEXT = 20_000  # texts a video reads or shows: narration, descriptions, prompts
+MAX_REQUEST_TEXT = 20_000  # the brief as sent (the parser's own, friendlier limit is 4,000)
+MAX_PLATFORMS = 16
+MAX_SEGMENTS = 200
+MAX_SHOTS_PER_SEGMENT = 100
+MAX_SHOTS = 3_000  # 60 min at 45 shots a minute (the fastest platform's pacing)
+MAX_CUES = 10_000  # 60 min of captions at the shortest cue (5/6 s), with room
+MAX_ITEMS = 100  # hashtags, key points, palettes, edits, warnings, reports ...
+MAX_NODES = 1_000  # run-plan nodes and levels
+MAX_PIXELS = 8192  # a side of a frame (8K)
+MAX_FPS = 240
+MAX_BITRATE_KBPS = 500_000
+MAX_METADATA_DEPTH = 4  # nesting of free-form objects (VideoPackage.engine)
+MAX_METADATA_KEYS = 50
 
 
 class Model(BaseModel):
-    """Base for every domain model: strict about unknown fields so typos surface early."""
+    """Base for every domain model: strict about unknown fields so typos surface early; no
+    inf or NaN anywhere (a length of 1e309 seconds is refused, not computed)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
+def _depth(value: Any, level: int = 0) -> int:
+    """How deep a JSON-like value nests (a scalar is 0), counting containers."""
+    if isinstance(value, dict):
+        return max((_depth(v, level + 1) for v in value.values()), default=level + 1)
+    if isinstance(value, list):
+        return max((_depth(v, level + 1) for v in value), default=level + 1)
+    return level
 
 
 class Tone(StrEnum):
@@ -43,19 +75,41 @@ class Style(StrEnum):
 class Brief(Model):
     """What the user asked for, read from their words; `assumed` names the defaulted fields."""
 
-    text: str = Field(description="The brief exactly as the user gave it.")
-    topic: str = Field(min_length=1)
-    audience: str = Field(description="Who the video is for, e.g. 'busy parents'.")
+    text: str = Field(
+        max_length=MAX_REQUEST_TEXT, description="The brief exactly as the user gave it."
+    )
+    topic: str = Field(min_length=1, max_length=MAX_SHORT)
+    audience: str = Field(
+        max_length=MAX_SHORT, description="Who the video is for, e.g. 'busy parents'."
+    )
     tone: Tone
     style: Style
-    platforms: list[str] = Field(min_length=1, description="Platform ids from the registry.")
-    duration_s: float = Field(gt=0, description="Target length in seconds.")
-    language: str = Field(default="en", description="BCP-47 language code.")
-    key_points: list[str] = Field(default_factory=list)
-    call_to_action: str | None = None
-    assumed: list[str] = Field(
-        default_factory=list, description="Fields filled with defaults, not read from the brief."
+    platforms: list[Annotated[str, Field(max_length=MAX_ID)]] = Field(
+        min_length=1, max_length=MAX_PLATFORMS, description="Platform ids from the registry."
     )
+    duration_s: float = Field(gt=0, le=MAX_VIDEO_S, description="Target length in seconds.")
+    language: str = Field(default="en", max_length=35, description="BCP-47 language code.")
+    key_points: list[Annotated[str, Field(max_length=MAX_SHORT)]] = Field(
+        default_factory=list, max_length=MAX_ITEMS
+    )
+    call_to_action: str | None = Field(default=None, max_length=MAX_SHORT)
+    assumed: list[Annotated[str, Field(max_length=MAX_ID)]] = Field(
+        default_factory=list,
+        max_length=MAX_ITEMS,
+        description="Fields filled with defaults, not read from the brief.",
+    )
+
+    @field_validator("platforms")
+    @classmethod
+    def _known_distinct_platforms(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("each platform may appear once")
+        # Imported here: the registry imports these models.
+        from video_generator.platforms import get_platform
+
+        for platform in value:
+            get_platform(platform)  # UnknownPlatformError (a ValueError) names the known ones
+        return value
 
 
 # ---------------------------------------------------------------- script
@@ -73,36 +127,62 @@ class SegmentType(StrEnum):
 
 
 class Hook(Model):
-    text: str
-    pattern: str = Field(description="Hook pattern id from the template library, e.g. 'question'.")
-    template_id: str | None = None
+    text: str = Field(max_length=MAX_TEXT)
+    pattern: str = Field(
+        max_length=MAX_ID, description="Hook pattern id from the template library, e.g. 'question'."
+    )
+    template_id: str | None = Field(default=None, max_length=MAX_ID)
 
 
 class Segment(Model):
     """One beat of the script; shot_count fixes how many shots it is cut into (pacing)."""
 
-    id: str = Field(description="Stable id, e.g. 'seg-01'.")
+    id: str = Field(max_length=MAX_ID, description="Stable id, e.g. 'seg-01'.")
     type: SegmentType
-    narration: str
-    on_screen_text: str = ""
-    word_count: int = Field(ge=0)
-    estimated_s: float = Field(ge=0)
-    shot_count: int = Field(ge=1, description="Shots this segment is cut into.")
+    narration: str = Field(max_length=MAX_TEXT)
+    on_screen_text: str = Field(default="", max_length=MAX_SHORT)
+    word_count: int = Field(ge=0, le=MAX_TEXT)
+    estimated_s: float = Field(ge=0, le=MAX_TIMELINE_S)
+    shot_count: int = Field(
+        ge=1, le=MAX_SHOTS_PER_SEGMENT, description="Shots this segment is cut into."
+    )
     optional: bool = Field(default=False, description="May be dropped to fit a short platform.")
-    key_point: str | None = Field(default=None, description="The brief's key point it covers.")
+    key_point: str | None = Field(
+        default=None, max_length=MAX_SHORT, description="The brief's key point it covers."
+    )
 
 
 class Script(Model):
-    title: str
-    language: str = "en"
+    title: str = Field(max_length=MAX_SHORT)
+    language: str = Field(default="en", max_length=35)
     hook: Hook
-    segments: list[Segment] = Field(min_length=1)
-    call_to_action: str
-    hashtags: list[str] = Field(default_factory=list)
-    words_per_minute: float = Field(gt=0)
-    total_words: int = Field(ge=0)
-    estimated_s: float = Field(ge=0)
-    template_ids: list[str] = Field(default_factory=list, description="Templates used.")
+    segments: list[Segment] = Field(min_length=1, max_length=MAX_SEGMENTS)
+    call_to_action: str = Field(max_length=MAX_SHORT)
+    hashtags: list[Annotated[str, Field(max_length=MAX_SHORT)]] = Field(
+        default_factory=list, max_length=MAX_ITEMS
+    )
+    words_per_minute: float = Field(gt=0, le=1000)
+    total_words: int = Field(ge=0, le=MAX_SEGMENTS * MAX_TEXT)
+    estimated_s: float = Field(ge=0, le=MAX_TIMELINE_S)
+    template_ids: list[Annotated[str, Field(max_length=MAX_ID)]] = Field(
+        default_factory=list, max_length=MAX_SHOTS, description="Templates used."
+    )
+
+    @model_validator(mode="after")
+    def _bounded_shots(self) -> Script:
+        # Each segment's count is bounded; so is their sum: the storyboard and the timing
+        # plan both hold one entry per shot.
+        total = sum(segment.shot_count for segment in self.segments)
+        if total > MAX_SHOTS:
+            raise ValueError(f"the segments ask for {total} shots; at most {MAX_SHOTS}")
+        # The timing plan times each segment by its word count: bound the whole narration.
+        speech_s = sum(s.word_count for s in self.segments) * 60 / self.words_per_minute
+        if speech_s > MAX_SPEECH_S:
+            raise ValueError(
+                f"the narration takes {speech_s:,.0f} s to speak at {self.words_per_minute:g} "
+                f"words a minute; at most {MAX_SPEECH_S:,.0f} s"
+            )
+        return self
 
 
 # ---------------------------------------------------------------- storyboard
@@ -147,42 +227,52 @@ class Transition(StrEnum):
 class GenerationPrompts(Model):
     """Prompts a text-to-video model can use for one shot."""
 
-    prompt: str
-    motion_prompt: str
-    negative_prompt: str
+    prompt: str = Field(max_length=MAX_TEXT)
+    motion_prompt: str = Field(max_length=MAX_TEXT)
+    negative_prompt: str = Field(max_length=MAX_TEXT)
 
 
 class Shot(Model):
-    id: str = Field(description="Stable id, e.g. 'seg-02-sh1'; matches TimedShot.shot_id.")
-    segment_id: str
+    id: str = Field(
+        max_length=MAX_ID, description="Stable id, e.g. 'seg-02-sh1'; matches TimedShot.shot_id."
+    )
+    segment_id: str = Field(max_length=MAX_ID)
     type: ShotType
     camera_movement: CameraMovement
-    composition: str = Field(description="Composition id, e.g. 'rule_of_thirds'.")
-    subject: str
-    visual_description: str
-    on_screen_text: str = ""
+    composition: str = Field(
+        max_length=MAX_ID, description="Composition id, e.g. 'rule_of_thirds'."
+    )
+    subject: str = Field(max_length=MAX_SHORT)
+    visual_description: str = Field(max_length=MAX_TEXT)
+    on_screen_text: str = Field(default="", max_length=MAX_SHORT)
     transition: Transition = Field(description="Transition into the next shot.")
-    mood: str
-    palette: list[str] = Field(min_length=1, description="Hex colours, e.g. '#ffb703'.")
+    mood: str = Field(max_length=MAX_SHORT)
+    palette: list[Annotated[str, Field(max_length=MAX_SHORT)]] = Field(
+        min_length=1, max_length=MAX_ITEMS, description="Hex colours, e.g. '#ffb703'."
+    )
     prompts: GenerationPrompts
-    search_terms: list[str] = Field(
-        default_factory=list, description="Stock-footage search phrases for this shot."
+    search_terms: list[Annotated[str, Field(max_length=MAX_SHORT)]] = Field(
+        default_factory=list,
+        max_length=MAX_ITEMS,
+        description="Stock-footage search phrases for this shot.",
     )
 
 
 class Scene(Model):
-    id: str = Field(description="e.g. 'scene-01'.")
-    segment_id: str
-    title: str
-    mood: str
-    palette: list[str] = Field(min_length=1)
-    shots: list[Shot] = Field(min_length=1)
+    id: str = Field(max_length=MAX_ID, description="e.g. 'scene-01'.")
+    segment_id: str = Field(max_length=MAX_ID)
+    title: str = Field(max_length=MAX_SHORT)
+    mood: str = Field(max_length=MAX_SHORT)
+    palette: list[Annotated[str, Field(max_length=MAX_SHORT)]] = Field(
+        min_length=1, max_length=MAX_ITEMS
+    )
+    shots: list[Shot] = Field(min_length=1, max_length=MAX_SHOTS_PER_SEGMENT)
 
 
 class Storyboard(Model):
-    title: str
+    title: str = Field(max_length=MAX_SHORT)
     style: Style
-    scenes: list[Scene] = Field(min_length=1)
+    scenes: list[Scene] = Field(min_length=1, max_length=MAX_SHOTS)
 
     def shots(self) -> list[Shot]:
         return [shot for scene in self.scenes for shot in scene.shots]
@@ -192,24 +282,24 @@ class Storyboard(Model):
 
 
 class TimedSegment(Model):
-    segment_id: str
-    start_s: float = Field(ge=0)
-    end_s: float = Field(ge=0)
+    segment_id: str = Field(max_length=MAX_ID)
+    start_s: float = Field(ge=0, le=MAX_TIMELINE_S)
+    end_s: float = Field(ge=0, le=MAX_TIMELINE_S)
 
 
 class TimedShot(Model):
-    shot_id: str
-    segment_id: str
-    start_s: float = Field(ge=0)
-    end_s: float = Field(ge=0)
+    shot_id: str = Field(max_length=MAX_ID)
+    segment_id: str = Field(max_length=MAX_ID)
+    start_s: float = Field(ge=0, le=MAX_TIMELINE_S)
+    end_s: float = Field(ge=0, le=MAX_TIMELINE_S)
 
 
 class CaptionCue(Model):
-    index: int = Field(ge=1)
-    start_s: float = Field(ge=0)
-    end_s: float = Field(ge=0)
-    lines: list[str] = Field(min_length=1, max_length=2)
-    segment_id: str | None = None
+    index: int = Field(ge=1, le=MAX_CUES)
+    start_s: float = Field(ge=0, le=MAX_TIMELINE_S)
+    end_s: float = Field(ge=0, le=MAX_TIMELINE_S)
+    lines: list[Annotated[str, Field(max_length=MAX_SHORT)]] = Field(min_length=1, max_length=2)
+    segment_id: str | None = Field(default=None, max_length=MAX_ID)
 
     @property
     def text(self) -> str:
@@ -217,43 +307,45 @@ class CaptionCue(Model):
 
 
 class BeatGrid(Model):
-    bpm: float = Field(gt=0)
-    offset_s: float = Field(default=0.0, ge=0)
-    beats_s: list[float] = Field(default_factory=list)
+    bpm: float = Field(gt=0, le=1000)
+    offset_s: float = Field(default=0.0, ge=0, le=MAX_TIMELINE_S)
+    beats_s: list[Annotated[float, Field(ge=0, le=MAX_TIMELINE_S)]] = Field(
+        default_factory=list, max_length=60_000
+    )
 
 
 class TimingPlan(Model):
-    words_per_minute: float = Field(gt=0)
-    pause_s: float = Field(ge=0, description="Pause after each segment's narration.")
-    segments: list[TimedSegment]
-    shots: list[TimedShot]
-    captions: list[CaptionCue]
+    words_per_minute: float = Field(gt=0, le=1000)
+    pause_s: float = Field(ge=0, le=60, description="Pause after each segment's narration.")
+    segments: list[TimedSegment] = Field(max_length=MAX_SEGMENTS)
+    shots: list[TimedShot] = Field(max_length=MAX_SHOTS)
+    captions: list[CaptionCue] = Field(max_length=MAX_CUES)
     beat_grid: BeatGrid
-    total_s: float = Field(ge=0)
+    total_s: float = Field(ge=0, le=MAX_TIMELINE_S)
 
 
 # ---------------------------------------------------------------- platform cut
 
 
 class Resolution(Model):
-    width: int = Field(gt=0)
-    height: int = Field(gt=0)
+    width: int = Field(gt=0, le=MAX_PIXELS)
+    height: int = Field(gt=0, le=MAX_PIXELS)
 
 
 class SafeZone(Model):
     """Margins in pixels that captions must stay inside of, and the box that results."""
 
-    top: int = Field(ge=0)
-    bottom: int = Field(ge=0)
-    left: int = Field(ge=0)
-    right: int = Field(ge=0)
+    top: int = Field(ge=0, le=MAX_PIXELS)
+    bottom: int = Field(ge=0, le=MAX_PIXELS)
+    left: int = Field(ge=0, le=MAX_PIXELS)
+    right: int = Field(ge=0, le=MAX_PIXELS)
 
 
 class Box(Model):
-    x: int = Field(ge=0)
-    y: int = Field(ge=0)
-    width: int = Field(gt=0)
-    height: int = Field(gt=0)
+    x: int = Field(ge=0, le=MAX_PIXELS)
+    y: int = Field(ge=0, le=MAX_PIXELS)
+    width: int = Field(gt=0, le=MAX_PIXELS)
+    height: int = Field(gt=0, le=MAX_PIXELS)
 
 
 class SegmentEditAction(StrEnum):
@@ -263,41 +355,47 @@ class SegmentEditAction(StrEnum):
 
 
 class SegmentEdit(Model):
-    segment_id: str
+    segment_id: str = Field(max_length=MAX_ID)
     action: SegmentEditAction
-    original_s: float = Field(ge=0)
-    new_s: float = Field(ge=0)
+    original_s: float = Field(ge=0, le=MAX_TIMELINE_S)
+    new_s: float = Field(ge=0, le=MAX_TIMELINE_S)
 
 
 class ExportSettings(Model):
-    container: str = "mp4"
-    video_codec: str = "h264"
-    audio_codec: str = "aac"
-    pixel_format: str = "yuv420p"
-    fps: int = 30
-    video_bitrate_kbps: int = Field(gt=0)
-    audio_bitrate_kbps: int = 128
-    audio_sample_rate: int = 48000
+    container: str = Field(default="mp4", max_length=MAX_ID)
+    video_codec: str = Field(default="h264", max_length=MAX_ID)
+    audio_codec: str = Field(default="aac", max_length=MAX_ID)
+    pixel_format: str = Field(default="yuv420p", max_length=MAX_ID)
+    fps: int = Field(default=30, gt=0, le=MAX_FPS)
+    video_bitrate_kbps: int = Field(gt=0, le=MAX_BITRATE_KBPS)
+    audio_bitrate_kbps: int = Field(default=128, gt=0, le=MAX_BITRATE_KBPS)
+    audio_sample_rate: int = Field(default=48000, gt=0, le=384_000)
 
 
 class PlatformCut(Model):
-    platform: str
+    platform: str = Field(max_length=MAX_ID)
     resolution: Resolution
-    aspect: str = Field(description="e.g. '9:16'.")
-    fps: int
-    duration_s: float = Field(gt=0)
-    hook_end_s: float = Field(ge=0)
-    edits: list[SegmentEdit]
-    kept_segments: list[str]
-    trimmed_segments: list[str] = Field(description="Segments tightened or dropped.")
-    segments: list[TimedSegment] = Field(description="Kept segments, re-timed for this cut.")
-    shots: list[TimedShot] = Field(description="Kept shots, re-timed for this cut.")
+    aspect: str = Field(max_length=MAX_ID, description="e.g. '9:16'.")
+    fps: int = Field(gt=0, le=MAX_FPS)
+    duration_s: float = Field(gt=0, le=MAX_VIDEO_S)
+    hook_end_s: float = Field(ge=0, le=MAX_TIMELINE_S)
+    edits: list[SegmentEdit] = Field(max_length=MAX_SEGMENTS)
+    kept_segments: list[Annotated[str, Field(max_length=MAX_ID)]] = Field(max_length=MAX_SEGMENTS)
+    trimmed_segments: list[Annotated[str, Field(max_length=MAX_ID)]] = Field(
+        max_length=MAX_SEGMENTS, description="Segments tightened or dropped."
+    )
+    segments: list[TimedSegment] = Field(
+        max_length=MAX_SEGMENTS, description="Kept segments, re-timed for this cut."
+    )
+    shots: list[TimedShot] = Field(
+        max_length=MAX_SHOTS, description="Kept shots, re-timed for this cut."
+    )
     caption_safe_zone: SafeZone
     caption_box: Box
-    captions: list[CaptionCue]
-    title: str
-    description: str
-    hashtags: list[str]
+    captions: list[CaptionCue] = Field(max_length=MAX_CUES)
+    title: str = Field(max_length=MAX_SHORT)
+    description: str = Field(max_length=MAX_TEXT)
+    hashtags: list[Annotated[str, Field(max_length=MAX_SHORT)]] = Field(max_length=MAX_ITEMS)
     export: ExportSettings
 
 
@@ -305,28 +403,30 @@ class PlatformCut(Model):
 
 
 class GateResult(Model):
-    gate: str = Field(description="Gate id, e.g. 'caption_line_length'.")
-    scope: str = Field(description="'package' or a platform id.")
+    gate: str = Field(max_length=MAX_ID, description="Gate id, e.g. 'caption_line_length'.")
+    scope: str = Field(max_length=MAX_ID, description="'package' or a platform id.")
     value: float
-    limit: str = Field(description="The limit as people read it, e.g. '<= 42'.")
-    unit: str
+    limit: str = Field(
+        max_length=MAX_SHORT, description="The limit as people read it, e.g. '<= 42'."
+    )
+    unit: str = Field(max_length=MAX_ID)
     passed: bool
-    detail: str = ""
+    detail: str = Field(default="", max_length=MAX_TEXT)
 
 
 class QualityReport(Model):
     passed: bool
-    gates: list[GateResult]
+    gates: list[GateResult] = Field(max_length=MAX_NODES * 10)
 
     def failures(self) -> list[GateResult]:
         return [gate for gate in self.gates if not gate.passed]
 
 
 class NodeTiming(Model):
-    id: str
-    level: int
-    status: str
-    attempts: int = 0
+    id: str = Field(max_length=MAX_ID)
+    level: int = Field(ge=0, le=MAX_NODES)
+    status: str = Field(max_length=MAX_ID)
+    attempts: int = Field(default=0, ge=0, le=1000)
     started_ms: float | None = Field(default=None, description="Since the run started.")
     ended_ms: float | None = None
     duration_ms: float | None = None
@@ -335,82 +435,115 @@ class NodeTiming(Model):
 class RunPlan(Model):
     """The DAG that made the package: levels and per-node timings of the run."""
 
-    workflow: str
-    mode: str
-    levels: list[list[str]]
-    nodes: list[NodeTiming]
-    critical_path: list[str]
+    workflow: str = Field(max_length=MAX_SHORT)
+    mode: str = Field(max_length=MAX_ID)
+    levels: list[
+        Annotated[list[Annotated[str, Field(max_length=MAX_ID)]], Field(max_length=MAX_NODES)]
+    ] = Field(max_length=MAX_NODES)
+    nodes: list[NodeTiming] = Field(max_length=MAX_NODES)
+    critical_path: list[Annotated[str, Field(max_length=MAX_ID)]] = Field(max_length=MAX_NODES)
     makespan_ms: float
 
 
 class ShotMedia(Model):
     """Where one shot's picture came from, with what it may be used under and what it cost."""
 
-    shot_id: str
+    shot_id: str = Field(max_length=MAX_ID)
     source: Literal["media", "pexels", "pixabay", "fal", "card"] = Field(
         description="media: the creator's --media folder; pexels/pixabay: stock; fal: an AI "
         "keyframe; card: the drawn animatic card."
     )
     kind: Literal["still", "clip"] = "still"
-    file: str | None = Field(default=None, description="The file, relative to its folder.")
-    id: str | None = Field(default=None, description="The service's id for the item.")
-    url: str | None = Field(default=None, description="The item's page at the service.")
-    licence: str = Field(description="What it may be used under.")
-    attribution: str | None = Field(default=None, description="Credit line, where asked.")
+    file: str | None = Field(
+        default=None, max_length=MAX_SHORT, description="The file, relative to its folder."
+    )
+    id: str | None = Field(
+        default=None, max_length=MAX_SHORT, description="The service's id for the item."
+    )
+    url: str | None = Field(
+        default=None, max_length=MAX_SHORT, description="The item's page at the service."
+    )
+    licence: str = Field(max_length=MAX_SHORT, description="What it may be used under.")
+    attribution: str | None = Field(
+        default=None, max_length=MAX_SHORT, description="Credit line, where asked."
+    )
     cost_usd: float = Field(default=0.0, ge=0)
 
 
 class RenderedPlatform(Model):
     """One platform's preview as probed; files are relative to the package folder."""
 
-    platform: str
+    platform: str = Field(max_length=MAX_ID)
     seconds: float = Field(ge=0, description="Wall time this platform's preview took.")
     duration_s: float = Field(ge=0)
-    width: int = Field(gt=0)
-    height: int = Field(gt=0)
-    fps: float = Field(gt=0)
+    width: int = Field(gt=0, le=MAX_PIXELS)
+    height: int = Field(gt=0, le=MAX_PIXELS)
+    fps: float = Field(gt=0, le=MAX_FPS)
     voice: bool = Field(
         description="True with a voice-over (Piper or espeak-ng), False when silent."
     )
-    warnings: list[str] = Field(default_factory=list)
-    preview: str = Field(description='e.g. "tiktok/preview.mp4"')
-    contact: str = Field(description='e.g. "tiktok/contact.png"')
-    final: str | None = Field(default=None, description='With a model: "tiktok/final.mp4".')
-    voice_name: str | None = Field(default=None, description='e.g. "piper:en_US-joe-medium".')
+    warnings: list[Annotated[str, Field(max_length=MAX_TEXT)]] = Field(
+        default_factory=list, max_length=MAX_ITEMS
+    )
+    preview: str = Field(max_length=MAX_SHORT, description='e.g. "tiktok/preview.mp4"')
+    contact: str = Field(max_length=MAX_SHORT, description='e.g. "tiktok/contact.png"')
+    final: str | None = Field(
+        default=None, max_length=MAX_SHORT, description='With a model: "tiktok/final.mp4".'
+    )
+    voice_name: str | None = Field(
+        default=None, max_length=MAX_SHORT, description='e.g. "piper:en_US-joe-medium".'
+    )
     word_timing: str | None = Field(
-        default=None, description='Word times "aligned" by the voice, or "estimated".'
+        default=None,
+        max_length=MAX_ID,
+        description='Word times "aligned" by the voice, or "estimated".',
     )
     captions_ass: str | None = Field(
-        default=None, description='Word-level captions, e.g. "tiktok/captions.ass".'
+        default=None,
+        max_length=MAX_SHORT,
+        description='Word-level captions, e.g. "tiktok/captions.ass".',
     )
-    caption_style: str | None = None
-    music: str | None = Field(default=None, description="The music bed's file name, if any.")
-    loudness_lufs: float | None = Field(default=None, description="Integrated, as measured.")
-    true_peak_dbtp: float | None = Field(default=None, description="True peak, as measured.")
+    caption_style: str | None = Field(default=None, max_length=MAX_ID)
+    music: str | None = Field(
+        default=None, max_length=MAX_SHORT, description="The music bed's file name, if any."
+    )
+    # Measurements may be -inf (silence); the models' no-inf rule is for what callers send.
+    loudness_lufs: float | None = Field(
+        default=None, allow_inf_nan=True, description="Integrated, as measured."
+    )
+    true_peak_dbtp: float | None = Field(
+        default=None, allow_inf_nan=True, description="True peak, as measured."
+    )
     shots: list[ShotMedia] = Field(
-        default_factory=list, description="Per shot, where its picture came from."
+        default_factory=list,
+        max_length=MAX_SHOTS,
+        description="Per shot, where its picture came from.",
     )
 
 
 class RenderedClips(Model):
     """The fal.ai run behind the final videos: model, estimated and actual cost, clips."""
 
-    model_id: str
+    model_id: str = Field(max_length=MAX_ID)
     estimated_usd: float = Field(ge=0)
     actual_usd: float = Field(ge=0)
-    made: int = Field(ge=0, description="Clips asked of fal in this run.")
-    reused: int = Field(ge=0, description="Clips found from an earlier run (not paid again).")
+    made: int = Field(ge=0, le=1_000_000, description="Clips asked of fal in this run.")
+    reused: int = Field(
+        ge=0, le=1_000_000, description="Clips found from an earlier run (not paid again)."
+    )
 
 
 class RenderSummary(Model):
     """What the render node made, recorded in package.json (paths relative to the package)."""
 
     full_res: bool
-    platforms: list[RenderedPlatform]
+    platforms: list[RenderedPlatform] = Field(max_length=MAX_PLATFORMS)
     seconds: float = Field(ge=0, description="Wall time of the whole render.")
     clips: RenderedClips | None = None
-    reports: list[str] = Field(
-        default_factory=list, description='Reports beside the videos, e.g. "render.json".'
+    reports: list[Annotated[str, Field(max_length=MAX_SHORT)]] = Field(
+        default_factory=list,
+        max_length=MAX_ITEMS,
+        description='Reports beside the videos, e.g. "render.json".',
     )
     # Where the files are while the producer keeps them (its render work folder); never
     # serialised, so package.json stays the same from one run to the next.
@@ -435,12 +568,12 @@ class RenderSummary(Model):
 
 
 class VideoPackage(Model):
-    version: str = "1"
+    version: str = Field(default="1", max_length=MAX_ID)
     brief: Brief
     script: Script
     storyboard: Storyboard
     timing: TimingPlan
-    cuts: list[PlatformCut] = Field(min_length=1)
+    cuts: list[PlatformCut] = Field(min_length=1, max_length=MAX_PLATFORMS)
     quality: QualityReport
     plan: RunPlan | None = None
     engine: dict[str, Any] = Field(
@@ -449,6 +582,15 @@ class VideoPackage(Model):
     render: RenderSummary | None = Field(
         default=None, description="The rendered videos, when the request asked for them."
     )
+
+    @field_validator("engine")
+    @classmethod
+    def _small_engine_info(cls, value: dict[str, Any]) -> dict[str, Any]:
+        if len(value) > MAX_METADATA_KEYS or _depth(value) > MAX_METADATA_DEPTH:
+            raise ValueError(
+                f"at most {MAX_METADATA_KEYS} keys, nested at most {MAX_METADATA_DEPTH} deep"
+            )
+        return value
 
     def cut(self, platform: str) -> PlatformCut:
         for cut in self.cuts:
@@ -496,7 +638,7 @@ class TimingRequest(Model):
 class CutRequest(Model):
     """platform_adapter.adapt_cut input: one platform's cut from the shared plan."""
 
-    platform: str
+    platform: str = Field(max_length=MAX_ID)
     brief: Brief
     script: Script
     storyboard: Storyboard
@@ -511,15 +653,20 @@ class RenderRequest(Model):
     )
     model: str | None = Field(
         default=None,
+        max_length=MAX_ID,
         description="A fal.ai model id (e.g. kling-2.1-standard): also make final.mp4 from AI "
         "clips. Needs FAL_KEY where the orchestrator runs.",
     )
     budget_usd: float | None = Field(
-        default=None, ge=0, description="Refuse the run when the clips' estimate is over this."
+        default=None,
+        ge=0,
+        le=1_000_000,
+        description="Refuse the run when the clips' estimate is over this.",
     )
-    platforms: list[str] | None = Field(
+    platforms: list[Annotated[str, Field(max_length=MAX_ID)]] | None = Field(
         default=None,
         min_length=1,
+        max_length=MAX_PLATFORMS,
         description="Render only these of the brief's platforms (default: every cut).",
     )
     voice: str | None = Field(
@@ -554,6 +701,7 @@ class RenderRequest(Model):
     )
     keyframes: str | None = Field(
         default=None,
+        max_length=MAX_ID,
         description="AI keyframes for shots without media or stock: a fal text-to-image model "
         '("flux-schnell", "flux-dev"), or "none". Default: flux-schnell when the model is '
         "image-to-video (they are its start images), else none. Needs FAL_KEY.",
@@ -590,7 +738,11 @@ class RenderRequest(Model):
 class VideoRequest(Model):
     """orchestrator.make_video input: the brief as the user wrote it, plus run switches."""
 
-    brief: str = Field(min_length=1, description="The brief in plain words (<= 4,000 characters).")
+    brief: str = Field(
+        min_length=1,
+        max_length=MAX_REQUEST_TEXT,
+        description="The brief in plain words (<= 4,000 characters).",
+    )
     no_cache: bool = Field(default=False, description="Bypass every cache for this run.")
     render: RenderRequest | None = Field(
         default=None,

@@ -1,8 +1,10 @@
 """The one platform registry: limits, formats, safe zones and habits of each video platform.
 
-Figures come from shared/research/platforms.md (gathered from public platform pages); each
-row cites it beside the figure. Pacing bounds (shots per minute) and default lengths are
-house heuristics for short-form editing, marked as such.
+Each length limit cites a public page in `sources` (the platforms' help pages and their
+announcements as reported); caption safe zones follow the creator safe-zone templates the
+platforms' UI overlays imply and are marked as house choices where no platform publishes one.
+Pacing bounds (shots per minute) and default lengths are house heuristics for short-form
+editing, marked as such. Limits move: check the cited page before relying on a figure.
 """
 
 from __future__ import annotations
@@ -11,7 +13,18 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from video_generator.models import Resolution, SafeZone
 
-RESEARCH = "shared/research/platforms.md"
+# Public pages behind the length limits (as of 2025; platforms change them).
+YOUTUBE_LONG = "https://support.google.com/youtube/answer/71673"
+YOUTUBE_SHORTS = "https://www.searchenginejournal.com/youtube-extends-shorts-to-3-minutes-adds-new-features/529177/"
+TIKTOK = "https://technode.com/2022/03/01/tiktok-now-allows-users-to-upload-10-minute-videos/"
+INSTAGRAM_REELS = (
+    "https://www.socialsamosa.com/news-2/instagram-introduces-three-minute-reels-8636683"
+)
+INSTAGRAM_FEED = "https://postplanify.com/blog/how-to-post-a-long-video-on-instagram"
+LINKEDIN = "https://brandwatch.com/blog/everything-you-need-to-know-about-linkedin-videos"
+X_VIDEO = "https://hypefury.com/blog/en/how-long-can-a-twitter-x-video-be/"
+SAFE_ZONE = "creator safe-zone guidance for the app's overlays (no official figure)"
+HOOK = "short-form retention guidance: the first 1-3 s decide the swipe (house heuristic)"
 
 
 class Platform(BaseModel):
@@ -54,12 +67,12 @@ PLATFORMS: dict[str, Platform] = {
         Platform(
             id="youtube",
             name="YouTube",
-            max_duration_s=900,  # 15 min for unverified accounts (research)
+            max_duration_s=900,  # 15 min unless the account is verified
             recommended_duration_s=(60, 600),
             default_duration_s=60,
             aspect="16:9",
             resolution=Resolution(width=1920, height=1080),
-            hook_window_s=10,  # first 10-15 s (research); the strict end
+            hook_window_s=10,  # first 10-15 s; the strict end
             safe_zone=_zone(54, 108, 96, 96),  # standard lower third, clear of the player bar
             shots_per_minute=(6, 30),
             title_max_chars=100,
@@ -67,17 +80,17 @@ PLATFORMS: dict[str, Platform] = {
             hashtags=(1, 3),
             video_bitrate_kbps=8000,
             sources={
-                "max_duration_s": f"{RESEARCH}: 15 min unverified, hours verified",
-                "aspect": f"{RESEARCH}: 16:9, 1920x1080",
-                "hook_window_s": f"{RESEARCH}: first 10-15 s",
-                "safe_zone": f"{RESEARCH}: standard lower third",
+                "max_duration_s": f"{YOUTUBE_LONG}: 15 min unless the account is verified",
+                "aspect": "16:9, 1920x1080 (the player's native frame)",
+                "hook_window_s": "first 10-15 s of a long-form video (house heuristic)",
+                "safe_zone": "standard lower third, clear of the player bar (house choice)",
                 "shots_per_minute": _HEURISTIC,
             },
         ),
         Platform(
             id="youtube_shorts",
             name="YouTube Shorts",
-            max_duration_s=180,  # since Oct 2024 (research)
+            max_duration_s=180,  # since Oct 2024
             recommended_duration_s=(15, 60),
             default_duration_s=30,
             aspect="9:16",
@@ -90,17 +103,17 @@ PLATFORMS: dict[str, Platform] = {
             hashtags=(1, 3),
             video_bitrate_kbps=6000,
             sources={
-                "max_duration_s": f"{RESEARCH}: 180 s since Oct 2024",
-                "aspect": f"{RESEARCH}: 9:16, 1080x1920",
-                "hook_window_s": f"{RESEARCH}: 1-3 s",
-                "safe_zone": f"{RESEARCH}: >=150 px from top and bottom, clear of right column",
+                "max_duration_s": f"{YOUTUBE_SHORTS}: 3 min since 15 Oct 2024",
+                "aspect": "9:16, 1080x1920 (vertical full screen)",
+                "hook_window_s": HOOK,
+                "safe_zone": f"{SAFE_ZONE}: >=150 px top and bottom, clear of the right column",
                 "shots_per_minute": _HEURISTIC,
             },
         ),
         Platform(
             id="tiktok",
             name="TikTok",
-            max_duration_s=600,  # in-app recording limit (research)
+            max_duration_s=600,  # uploads of up to 10 min
             recommended_duration_s=(15, 60),
             default_duration_s=30,
             aspect="9:16",
@@ -113,10 +126,10 @@ PLATFORMS: dict[str, Platform] = {
             hashtags=(3, 5),
             video_bitrate_kbps=6000,
             sources={
-                "max_duration_s": f"{RESEARCH}: 600 s in-app",
-                "aspect": f"{RESEARCH}: 9:16, 1080x1920",
-                "hook_window_s": f"{RESEARCH}: 1-3 s",
-                "safe_zone": f"{RESEARCH}: avoid top 180-250, bottom 320-460, right 120-180 px",
+                "max_duration_s": f"{TIKTOK}: 10 min uploads since 2022",
+                "aspect": "9:16, 1080x1920 (vertical full screen)",
+                "hook_window_s": HOOK,
+                "safe_zone": f"{SAFE_ZONE}: avoid top 180-250, bottom 320-460, right 120-180 px",
                 "shots_per_minute": _HEURISTIC,
             },
         ),
@@ -136,17 +149,17 @@ PLATFORMS: dict[str, Platform] = {
             hashtags=(3, 5),
             video_bitrate_kbps=6000,
             sources={
-                "max_duration_s": f"{RESEARCH}: 180 s",
-                "aspect": f"{RESEARCH}: 9:16, 1080x1920",
-                "hook_window_s": f"{RESEARCH}: 1-3 s",
-                "safe_zone": f"{RESEARCH}: top 14% (~270 px), bottom 35% (~670 px), 6% sides",
+                "max_duration_s": f"{INSTAGRAM_REELS}: 3 min since Jan 2025",
+                "aspect": "9:16, 1080x1920 (vertical full screen)",
+                "hook_window_s": HOOK,
+                "safe_zone": f"{SAFE_ZONE}: top 14% (~270 px), bottom 35% (~670 px), 6% sides",
                 "shots_per_minute": _HEURISTIC,
             },
         ),
         Platform(
             id="instagram_feed",
             name="Instagram Feed",
-            max_duration_s=60,
+            max_duration_s=3600,  # feed video posts up to 60 min (it was 60 s until 2021)
             recommended_duration_s=(15, 60),
             default_duration_s=30,
             aspect="4:5",
@@ -159,10 +172,10 @@ PLATFORMS: dict[str, Platform] = {
             hashtags=(3, 5),
             video_bitrate_kbps=5000,
             sources={
-                "max_duration_s": f"{RESEARCH}: 60 s",
-                "aspect": f"{RESEARCH}: 4:5, 1080x1350",
-                "hook_window_s": f"{RESEARCH}: 1-3 s",
-                "safe_zone": f"{RESEARCH}: ~64 px on all sides",
+                "max_duration_s": f"{INSTAGRAM_FEED}: feed videos up to 60 min (15 from a phone)",
+                "aspect": "4:5, 1080x1350 (the tallest feed post; 1:1 also allowed)",
+                "hook_window_s": HOOK,
+                "safe_zone": f"{SAFE_ZONE}: ~64 px on all sides",
                 "shots_per_minute": _HEURISTIC,
             },
         ),
@@ -182,17 +195,17 @@ PLATFORMS: dict[str, Platform] = {
             hashtags=(3, 5),
             video_bitrate_kbps=5000,
             sources={
-                "max_duration_s": f"{RESEARCH}: 600 s organic",
-                "aspect": f"{RESEARCH}: 1:1 1080x1080 recommended on mobile",
-                "hook_window_s": f"{RESEARCH}: 3 s",
-                "safe_zone": f"{RESEARCH}: no overlay (5% title-safe margin is a house choice)",
+                "max_duration_s": f"{LINKEDIN}: native videos 3 s to 10 min",
+                "aspect": "1:1 1080x1080, the most of a phone's feed (16:9 and 4:5 allowed)",
+                "hook_window_s": HOOK,
+                "safe_zone": "no overlay (a 5% title-safe margin is a house choice)",
                 "shots_per_minute": _HEURISTIC,
             },
         ),
         Platform(
             id="x",
             name="X (Twitter)",
-            max_duration_s=140,  # free accounts (research)
+            max_duration_s=140,  # accounts without Premium
             recommended_duration_s=(15, 60),
             default_duration_s=30,
             aspect="16:9",
@@ -205,10 +218,10 @@ PLATFORMS: dict[str, Platform] = {
             hashtags=(1, 2),
             video_bitrate_kbps=6000,
             sources={
-                "max_duration_s": f"{RESEARCH}: 140 s for free accounts",
-                "aspect": f"{RESEARCH}: 16:9 1920x1080; 1:1 and 9:16 allowed",
-                "hook_window_s": f"{RESEARCH}: 3 s",
-                "safe_zone": f"{RESEARCH}: none (5% title-safe margin is a house choice)",
+                "max_duration_s": f"{X_VIDEO}: 140 s (2 min 20 s) for accounts without Premium",
+                "aspect": "16:9 1920x1080; 1:1 and 9:16 allowed",
+                "hook_window_s": HOOK,
+                "safe_zone": "no overlay (a 5% title-safe margin is a house choice)",
                 "description_max_chars": "a post holds 280 characters",
                 "shots_per_minute": _HEURISTIC,
             },

@@ -6,12 +6,14 @@ import os
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp
 from a2a.types import AgentCard
 from pydantic import ValidationError
 
 from a2a_mcp.agent import Progress
+from a2a_mcp.auth import auth_headers
 from a2a_mcp.client import (
     A2AClient,
     A2AClientSettings,
@@ -78,6 +80,10 @@ async def make_remote_with_files(
     registry = orchestrator_registry(url)
     where_key = tuple(registry.urls(ORCHESTRATOR))
     known = _CARDS.get(where_key)
+    if settings is None:
+        from video_generator.settings import a2a_client_settings
+
+        settings = a2a_client_settings()  # VG_A2A_* and this process's key (VG_API_KEY)
     client = A2AClient(
         registry,
         session_pool=pool,
@@ -118,18 +124,25 @@ async def download_files(
     *,
     pool: HttpPool | None = None,
     timeout_s: float = DOWNLOAD_S,
+    api_key: str | None = None,
+    key_origins: Sequence[str] = (),
 ) -> list[Path]:
     """GET each file artifact into out_dir/<its name> over the pooled session, streamed to
-    disk (a partial file is renamed into place only when complete); returns the paths."""
+    disk (a partial file is renamed into place only when complete); returns the paths.
+
+    `api_key` goes only to URLs on one of `key_origins` (the orchestrator's addresses): a
+    file URL elsewhere never gets the key."""
     pool = pool or get_pool()
+    trusted = {_origin(url) for url in key_origins}
     written = []
     for item in files:
         target = out_dir / _safe_name(item.name)
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_name(f".{target.name}.part")
         try:
+            headers = auth_headers(api_key) if _origin(item.url) in trusted else {}
             async with pool.session.get(
-                item.url, timeout=pool.timeout(timeout_s, read_s=READ_S)
+                item.url, headers=headers, timeout=pool.timeout(timeout_s, read_s=READ_S)
             ) as resp:
                 if resp.status != 200:
                     body = (await resp.text(errors="replace"))[:300]
@@ -153,6 +166,11 @@ async def download_files(
         os.replace(partial, target)
         written.append(target)
     return written
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parsed = urlsplit(url)
+    return parsed.scheme.lower(), (parsed.hostname or "").lower(), parsed.port
 
 
 def _safe_name(name: str) -> Path:

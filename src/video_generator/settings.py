@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -95,6 +96,14 @@ class Settings(BaseSettings):
     render_heartbeat_timeout_s: float = Field(default=15.0, gt=0)
     render_pickup_timeout_s: float = Field(default=120.0, gt=0)  # no worker took the job: fail
     render_maintenance_chance: int = Field(default=10_000, ge=1, le=1_000_000)  # per million
+    # Auth and limits of the served agents (docs/mesh.md, "Auth and limits"). VG_API_KEYS: the
+    # keys a server accepts, comma-separated (none: no auth). VG_API_KEY: the key this process
+    # sends as a client (default: the first of VG_API_KEYS, so one mesh shares one setting).
+    api_keys: SecretStr | None = None
+    api_key: SecretStr | None = None
+    rate_limit_rps: float | None = Field(default=None, gt=0)  # per client; None: no limit
+    rate_limit_burst: int = Field(default=20, ge=1)
+    max_body_bytes: int = Field(default=8 * 1024 * 1024, ge=1024)
 
 
 def render_root(settings: Settings) -> Path:
@@ -112,6 +121,32 @@ def task_db_for(settings: Settings, agent: str) -> str | None:
     if settings.task_db:
         return settings.task_db
     return str(settings.out_dir / ".tasks" / f"{agent}.sqlite")
+
+
+def server_api_keys(settings: Settings) -> tuple[str, ...]:
+    """The keys served agents accept (VG_API_KEYS), parsed; () when auth is off."""
+    from a2a_mcp.auth import parse_api_keys
+
+    raw = settings.api_keys.get_secret_value() if settings.api_keys is not None else None
+    return parse_api_keys(raw)
+
+
+def client_api_key(settings: Settings) -> SecretStr | None:
+    """The key this process sends to agents: VG_API_KEY, else the first of VG_API_KEYS."""
+    if settings.api_key is not None and settings.api_key.get_secret_value().strip():
+        return SecretStr(settings.api_key.get_secret_value().strip())
+    keys = server_api_keys(settings)
+    return SecretStr(keys[0]) if keys else None
+
+
+def a2a_client_settings(settings: Settings | None = None) -> Any:
+    """The A2A client's settings (VG_A2A_* variables) with this process's API key."""
+    import os
+
+    from a2a_mcp.client import A2AClientSettings
+
+    found = A2AClientSettings.from_env(os.environ)
+    return found.model_copy(update={"api_key": client_api_key(settings or get_settings())})
 
 
 @lru_cache(maxsize=1)

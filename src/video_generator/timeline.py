@@ -5,8 +5,8 @@ captions, all in integer milliseconds so that every boundary meets the next exac
 
 Figures (documented in docs/quality.md):
 - Pause after each segment: 15/85 of the average segment's speech, kept within 250..1500 ms,
-  so pauses are about 15% of the running time (research: allow 10-20% for pauses; the script
-  writer budgets the same 15%).
+  so pauses are about 15% of the running time (voice-over scripts usually allow 10-20% for
+  pauses; the script writer budgets the same 15%).
 - A tightened cut (to fit a platform's maximum) uses a 150 ms pause and no beat padding.
 - No shot shorter than 1 s.
 - Beats per minute by tone: see TONE_BPM.

@@ -30,11 +30,25 @@ def test_dry_run_prints_the_estimate_without_a_key(
 ) -> None:
     out = tmp_path / "pkg"
     args = ["make", BRIEF, "-o", str(out), "--render", "--model", "veo-3-fast", "--dry-run"]
-    code = main([*args, "--quiet", "--budget", "0.01"])
+    code = main([*args, "--quiet", "--budget", "1000"])
     printed = capsys.readouterr().out
     assert code == 0
     assert "Estimated cost" in printed and "veo-3-fast" in printed
-    assert "budget $0.01: the estimate is OVER it" in printed
+    assert "budget $1000.00: the estimate is within it" in printed
+    assert not out.exists(), "a dry run writes nothing"
+
+
+def test_dry_run_over_the_budget_exits_2_as_the_real_run_would(
+    tmp_path: Path, no_key: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "pkg"
+    args = ["make", BRIEF, "-o", str(out), "--render", "--model", "veo-3-fast", "--dry-run"]
+    code = main([*args, "--quiet", "--budget", "0.01"])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert "Estimated cost" in captured.out  # the estimate is still shown
+    assert "budget $0.01: the estimate is OVER it" in captured.out
+    assert "over the budget of $0.01" in captured.err and "Raise --budget" in captured.err
     assert not out.exists(), "a dry run writes nothing"
 
 

@@ -501,7 +501,7 @@ def test_too_long_for_every_platform_names_them_and_their_maxima() -> None:
     for fragment in ("12 minute", "Instagram Reels", "180 s", "TikTok", "600 s"):
         assert fragment in message
     # the hint offers the platform that would take it
-    assert "add a platform that takes it (YouTube)" in message
+    assert "add a platform that takes it (YouTube, Instagram Feed)" in message
 
 
 def test_too_short() -> None:

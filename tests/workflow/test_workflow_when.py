@@ -47,7 +47,7 @@ def test_a_falsy_switch_leaves_the_node_and_its_dependents_out(value: object) ->
     assert set(plan.nodes) == {"make[a]", "make[b]", "report"}
     skipped = {s.id: s.reason for s in plan.skipped}
     assert list(skipped) == ["render", "upload", "publish"]
-    assert skipped["render"].startswith("${input.render} is ")
+    assert skipped["render"].startswith("input.render is ")
     assert skipped["publish"] == "depends on skipped node 'render'"
     assert skipped["upload"] == "depends on skipped node 'publish'"
 
@@ -56,7 +56,7 @@ def test_an_absent_switch_counts_as_off_and_needs_no_input_checks() -> None:
     # "${input.render}" in the node's inputs is not checked: the node is not in the plan.
     plan = plan_workflow(spec(), {"items": ["a"]})
     assert "render" not in plan.nodes
-    assert plan.skipped[0].reason == "${input.render} is not in the run input"
+    assert plan.skipped[0].reason == "input.render is not in the run input"
 
 
 def test_a_truthy_switch_keeps_the_node_with_its_edges() -> None:
@@ -68,12 +68,13 @@ def test_a_truthy_switch_keeps_the_node_with_its_edges() -> None:
 
 def test_text_mermaid_and_dot_show_skipped_nodes() -> None:
     plan = plan_workflow(spec(), {"items": ["a"], "render": None})
-    assert "skipped: render (${input.render} is null)" in plan.to_text()
+    assert "skipped: render (input.render is null)" in plan.to_text()
     mermaid = plan.to_mermaid()
+    assert "${" not in mermaid and 'skipped: input.render is null"]' in mermaid
     assert "skipped: depends on skipped node" in mermaid and "-.->" in mermaid
     assert "classDef skipped" in mermaid
     dot = plan.to_dot()
-    assert '"render" [label="render\\nskipped: ${input.render} is null", style=dotted' in dot
+    assert '"render" [label="render\\nskipped: input.render is null", style=dotted' in dot
     assert '"make[a]" -> "render" [style=dotted];' in dot
 
 

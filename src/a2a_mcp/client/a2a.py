@@ -26,7 +26,7 @@ from a2a.types import (
 from a2a.utils.constants import AGENT_CARD_WELL_KNOWN_PATH
 from a2a.utils.errors import A2AError, InvalidParamsError
 from google.protobuf.json_format import ParseError
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SecretStr
 from tenacity import RetryCallState
 
 from a2a_mcp.agent import Progress
@@ -50,7 +50,9 @@ from a2a_mcp.errors import (
     AgentUnavailableError,
     CallTimeoutError,
     InvalidInputError,
+    RateLimitedError,
     SkillFailedError,
+    UnauthorizedError,
 )
 from a2a_mcp.observability import get_logger
 from a2a_mcp.protocol import read_error, read_progress, skill_request, texts
@@ -91,6 +93,9 @@ class A2AClientSettings(BaseModel):
     breaker_cooldown_s: float = Field(default=10.0, ge=0, description="Open time before a probe.")
     health_interval_s: float = Field(default=5.0, ge=0, description="0 turns checks off.")
     health_timeout_s: float = Field(default=2.0, gt=0)
+    api_key: SecretStr | None = Field(
+        default=None, description="Sent as a bearer token to every agent (cards stay open)."
+    )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> A2AClientSettings:
@@ -270,7 +275,8 @@ class A2AClient:
             log.info("retrying", attempt=state.attempt_number, error=str(error))
 
         try:
-            async for attempt in retrying(self.settings.retry, should_retry, on_retry):
+            loop = retrying(self.settings.retry, should_retry, on_retry, honour_retry_after=True)
+            async for attempt in loop:
                 with attempt:
                     replica = replicas.choose(frozenset(tried))
                     tried.add(replica.url)
@@ -328,6 +334,9 @@ class A2AClient:
                 replica.url,
                 request_timeout_s=self.settings.request_timeout_s,
                 stream_read_timeout_s=self.settings.stream_read_timeout_s,
+                auth_token=self.settings.api_key.get_secret_value()
+                if self.settings.api_key is not None
+                else None,
             )
             replica.client = BaseClient(card, ClientConfig(streaming=True), transport, [])
         return replica.client
@@ -537,6 +546,16 @@ class A2AClient:
                 f"{call.agent}.{call.skill}: {error} (no event for "
                 f"{self.settings.stream_read_timeout_s} s)",
                 details=details,
+            )
+        if isinstance(error, UpstreamStatusError) and error.status in (401, 403):
+            return UnauthorizedError(
+                f"agent '{call.agent}' refused {call.skill}: {error}. Set the client's key "
+                "(VG_API_KEY) to one of the agent's VG_API_KEYS",
+                details=details,
+            )
+        if isinstance(error, UpstreamStatusError) and error.status == 429:
+            return RateLimitedError(
+                f"agent '{call.agent}' refused {call.skill}: {error}", details=details
             )
         tried = "; ".join(r.describe() for r in replicas.replicas)
         return AgentUnavailableError(

@@ -37,6 +37,7 @@ from a2a.utils.proto_utils import parse_lenient
 from google.protobuf.json_format import MessageToDict
 from google.protobuf.message import Message as ProtoMessage
 
+from a2a_mcp.auth import auth_headers
 from a2a_mcp.client.pool import HttpPool
 from a2a_mcp.protocol import EXACT_JSON_KEY, from_value, restore_ints, to_value
 from a2a_mcp.resilience import ConnectFailed, ConnectionLost, RequestTimedOut, UpstreamStatusError
@@ -53,9 +54,10 @@ class TransportConnectError(A2AClientError, ConnectFailed):
 class TransportStatusError(A2AClientError, UpstreamStatusError):
     """The agent's address answered with an HTTP error status."""
 
-    def __init__(self, message: str, status: int = 0) -> None:
+    def __init__(self, message: str, status: int = 0, retry_after_s: float | None = None) -> None:
         super().__init__(message)
         self.status = status
+        self.retry_after_s = retry_after_s
 
 
 class TransportDisconnectedError(A2AClientError, ConnectionLost):
@@ -268,13 +270,18 @@ class AiohttpJsonRpcTransport(ClientTransport):
         *,
         request_timeout_s: float | None = None,
         stream_read_timeout_s: float | None = None,
+        auth_token: str | None = None,
     ) -> None:
         self.pool = pool
         self.agent_card = agent_card
         self.url = url
         self.request_timeout_s = request_timeout_s or pool.settings.total_timeout_s
         self.stream_read_timeout_s = stream_read_timeout_s or pool.settings.read_timeout_s
-        self._headers = {"Content-Type": "application/json", VERSION_HEADER: PROTOCOL_VERSION_1_0}
+        self._headers = {
+            "Content-Type": "application/json",
+            VERSION_HEADER: PROTOCOL_VERSION_1_0,
+            **auth_headers(auth_token),  # only to this agent, never on the shared session
+        }
         self._stream_headers = {
             **self._headers,
             "Accept": "text/event-stream",
@@ -323,7 +330,7 @@ class AiohttpJsonRpcTransport(ClientTransport):
                 timeout=self.pool.timeout(timeout_s, read_s=timeout_s),
             ) as http:
                 if http.status != 200:
-                    self._raise_status(http.status, await http.text())
+                    self._raise_status(http.status, await http.text(), http.headers)
                 raw = await http.read()
         return _result(self._json(raw))
 
@@ -343,7 +350,7 @@ class AiohttpJsonRpcTransport(ClientTransport):
                 timeout=self.pool.timeout(None, read_s=read_s),
             ) as http:
                 if http.status != 200:
-                    self._raise_status(http.status, await http.text())
+                    self._raise_status(http.status, await http.text(), http.headers)
                 if "text/event-stream" not in http.headers.get("Content-Type", ""):
                     # An upfront JSON-RPC error comes back as plain JSON.
                     _result(self._json(await http.read()))
@@ -361,8 +368,14 @@ class AiohttpJsonRpcTransport(ClientTransport):
         except orjson.JSONDecodeError as exc:
             raise A2AClientError(f"invalid JSON in response: {exc}") from exc
 
-    def _raise_status(self, status: int, text: str) -> NoReturn:
-        raise TransportStatusError(f"{self.url} answered HTTP {status}: {text[:200]}", status)
+    def _raise_status(
+        self, status: int, text: str, headers: Mapping[str, str] | None = None
+    ) -> NoReturn:
+        raw = (headers or {}).get("Retry-After", "")
+        retry_after = float(raw) if raw.strip().isdigit() else None
+        raise TransportStatusError(
+            f"{self.url} answered HTTP {status}: {text[:200]}", status, retry_after
+        )
 
     async def send_message(
         self, request: SendMessageRequest, *, context: ClientCallContext | None = None
@@ -445,11 +458,13 @@ class AiohttpJsonRpcTransport(ClientTransport):
         """The session belongs to the pool, which outlives any one transport."""
 
 
-def register_aiohttp_transport(factory: ClientFactory, pool: HttpPool) -> ClientFactory:
+def register_aiohttp_transport(
+    factory: ClientFactory, pool: HttpPool, *, auth_token: str | None = None
+) -> ClientFactory:
     """Make an a2a-sdk ClientFactory build JSON-RPC clients on the pooled aiohttp session."""
 
     def produce(card: AgentCard, url: str, config: ClientConfig) -> ClientTransport:
-        return AiohttpJsonRpcTransport(pool, card, url)
+        return AiohttpJsonRpcTransport(pool, card, url, auth_token=auth_token)
 
     factory.register(TransportProtocol.JSONRPC.value, produce)
     return factory

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,18 +20,22 @@ from a2a.server.tasks import (
 from a2a.types import AgentCard, Task
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 from a2a_mcp.agent import Agent
+from a2a_mcp.auth import ApiKeys
 from a2a_mcp.cards import agent_card
 from a2a_mcp.observability import REGISTRY, get_logger
 from a2a_mcp.server.executor import SkillExecutor, SkillWrapper
 from a2a_mcp.server.fast_path import CachedAnswerRoute, CachedAnswers
 from a2a_mcp.server.files import ServedFiles
+from a2a_mcp.server.guard import DEFAULT_MAX_BODY_BYTES, Guard, RateLimit
 from a2a_mcp.server.handler import RequestHandler
 from a2a_mcp.server.push import LocalPushConfigs, PushSettings, WebhookSender
+from a2a_mcp.server.sdk_logs import quiet_client_mistakes
 from a2a_mcp.server.store import BoundedTaskStore
 from a2a_mcp.server.task_db import DurableTaskStore
 
@@ -163,14 +167,22 @@ def build_app(
     files_dir: Path | None = None,
     task_store: TaskStore | None = None,
     push: PushSettings | None = None,
+    api_keys: Iterable[str] = (),
+    rate_limit: RateLimit | None = None,
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
 ) -> Starlette:
     """Serve `agent` at `public_url`: JSON-RPC at "/", HTTP+JSON routes, 0.3 compatibility on.
 
     Tasks are kept in `task_store` (default: the last `max_finished_tasks` in memory; a
     `DurableTaskStore` keeps them in a database), push notifications delivered with `push`'s
     limits. Files its outputs publish (`a2a_file_artifacts()`) are served from `files_dir`
-    (default: the agent's own `files_dir` attribute, if any) at GET /files/<path>."""
-    card = agent_card(agent, public_url)
+    (default: the agent's own `files_dir` attribute, if any) at GET /files/<path>. With
+    `api_keys`, every route but the health probes, /metrics and the card needs one of them (the
+    card declares it); `rate_limit` bounds each client's requests; bodies over
+    `max_body_bytes` get 413."""
+    keys = ApiKeys(api_keys)
+    quiet_client_mistakes()
+    card = agent_card(agent, public_url, secured=bool(keys))
     files_dir = files_dir if files_dir is not None else getattr(agent, "files_dir", None)
     files = ServedFiles(files_dir, public_url) if files_dir is not None else None
     executor = SkillExecutor(agent, skill_wrapper, files=files)
@@ -210,6 +222,13 @@ def build_app(
         await state.shutdown()
         log.info("agent stopped", agent=agent.name)
 
-    app = Starlette(routes=routes, lifespan=lifespan)
+    guard = Middleware(
+        Guard,
+        agent=agent.name,
+        keys=keys,
+        rate_limit=rate_limit,
+        max_body_bytes=max_body_bytes,
+    )
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=[guard])
     app.state.a2a = state
     return app

@@ -31,3 +31,9 @@ CACHED_ANSWERS = Counter(
     ["agent", "skill"],
     registry=REGISTRY,
 )
+REJECTED = Counter(
+    "a2a_server_requests_rejected",
+    "Requests refused before they reached the agent: unauthorized, rate_limited, too_large.",
+    ["agent", "reason"],
+    registry=REGISTRY,
+)

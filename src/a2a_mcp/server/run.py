@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import errno
 import socket
+from collections.abc import Sequence
 from types import TracebackType
 from typing import Self
 
@@ -16,6 +17,7 @@ from a2a_mcp.errors import AgentError
 from a2a_mcp.observability import get_logger
 from a2a_mcp.server.app import ServerState, build_app
 from a2a_mcp.server.executor import SkillWrapper
+from a2a_mcp.server.guard import DEFAULT_MAX_BODY_BYTES, RateLimit
 from a2a_mcp.server.task_db import TaskRetention, open_task_store
 
 log = get_logger("a2a_mcp.server")
@@ -97,12 +99,18 @@ class AgentServer:
         log_level: str = "warning",
         task_db: str | None = None,
         task_retention: TaskRetention | None = None,
+        api_keys: Sequence[str] = (),
+        rate_limit: RateLimit | None = None,
+        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     ) -> None:
         """`task_db`: a database URL (or SQLite file path) for the tasks, None keeps them in
         memory; this process's instance id there is its host name and public URL."""
         self.agent = agent
         self.task_db = task_db
         self.task_retention = task_retention
+        self.api_keys = tuple(api_keys)
+        self.rate_limit = rate_limit
+        self.max_body_bytes = max_body_bytes
         self.host = host
         self.port = agent.default_port if port is None else port
         self.public_url = public_url
@@ -155,6 +163,9 @@ class AgentServer:
             skill_wrapper=self.skill_wrapper,
             drain_timeout_s=self.drain_timeout_s,
             task_store=store,
+            api_keys=self.api_keys,
+            rate_limit=self.rate_limit,
+            max_body_bytes=self.max_body_bytes,
         )
         config = uvicorn.Config(
             app,
@@ -231,6 +242,8 @@ async def serve_async(
     skill_wrapper: SkillWrapper | None = None,
     drain_timeout_s: float = 30.0,
     log_level: str = "info",
+    api_keys: Sequence[str] = (),
+    rate_limit: RateLimit | None = None,
 ) -> None:
     """Serve until SIGINT/SIGTERM, then drain running tasks and return."""
     server = AgentServer(
@@ -241,6 +254,8 @@ async def serve_async(
         skill_wrapper=skill_wrapper,
         drain_timeout_s=drain_timeout_s,
         log_level=log_level,
+        api_keys=api_keys,
+        rate_limit=rate_limit,
     )
     await server.start()
     log.info("listening", agent=agent.name, url=server.url)
@@ -256,6 +271,8 @@ def serve(
     skill_wrapper: SkillWrapper | None = None,
     drain_timeout_s: float = 30.0,
     log_level: str = "info",
+    api_keys: Sequence[str] = (),
+    rate_limit: RateLimit | None = None,
 ) -> None:
     """Blocking: serve `agent` on host:port (default: agent.default_port) until SIGINT/SIGTERM.
 
@@ -271,5 +288,7 @@ def serve(
                 skill_wrapper=skill_wrapper,
                 drain_timeout_s=drain_timeout_s,
                 log_level=log_level,
+                api_keys=api_keys,
+                rate_limit=rate_limit,
             )
         )

@@ -313,13 +313,18 @@ def _falsy_reason(node: NodeSpec, data: dict[str, Any]) -> str | None:
     if node.when is None:
         return None
     template, _ = compile_value(node.when)
+    # Named as people read it ("input.render"), not as the file writes it ("${input.render}"),
+    # which also keeps the reason plain text in Mermaid and DOT labels.
+    switch = node.when.strip()
+    if switch.startswith("${") and switch.endswith("}") and switch.count("${") == 1:
+        switch = switch[2:-1].strip()
     try:
         value = template.resolve(Scope(data, None))
     except RefError:
         # An absent switch is an unset one: a run input need not name every optional step.
-        return f"{node.when} is not in the run input"
+        return f"{switch} is not in the run input"
     if not value:
-        return f"{node.when} is {'null' if value is None else as_text(value)}"
+        return f"{switch} is {'null' if value is None else as_text(value)}"
     return None
 
 

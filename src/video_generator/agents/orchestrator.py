@@ -54,6 +54,15 @@ class WorkflowFailedError(AgentError):
     code = "workflow_failed"
 
 
+def plan_brief(spec: Any, brief: Brief, render: RenderRequest | None = None) -> Plan:
+    """The plan of `spec` for a brief (no agents needed: `vidgen plan` uses it as is)."""
+    run_input = {
+        "brief": brief.model_dump(mode="json"),
+        "render": render.model_dump(mode="json") if render is not None else None,
+    }
+    return plan_workflow(spec, run_input)
+
+
 class Orchestrator(Agent):
     name = "orchestrator"
     description = (
@@ -71,6 +80,7 @@ class Orchestrator(Agent):
         mode: str | None = None,
         max_concurrency: int | None = None,
         engine_info: dict[str, Any] | None = None,
+        render_dir: Path | None = None,
     ) -> None:
         settings = get_settings()
         self.client = client
@@ -79,7 +89,7 @@ class Orchestrator(Agent):
         self.max_concurrency = max_concurrency or settings.max_concurrency
         self.call_timeout_s = settings.call_timeout_s
         self.engine_info = engine_info or {}
-        self._render_dir = render_root(settings)
+        self._render_dir = render_dir if render_dir is not None else render_root(settings)
         self._render_keep = settings.render_keep
         self._workspace: Any = None
 
@@ -97,9 +107,10 @@ class Orchestrator(Agent):
             self._workspace = RenderWorkspace(self._render_dir, self._render_keep)
         return self._workspace
 
-    def plan_for(self, brief: Brief) -> Plan:
-        """The DAG this brief runs: levels, fan-out per platform."""
-        return plan_workflow(self.spec, {"brief": brief.model_dump(mode="json")})
+    def plan_for(self, brief: Brief, render: RenderRequest | None = None) -> Plan:
+        """The DAG this brief runs: levels, fan-out per platform (and the render node when
+        `render` asks for the videos)."""
+        return plan_brief(self.spec, brief, render)
 
     @skill(
         id="make_video",

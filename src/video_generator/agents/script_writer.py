@@ -1,11 +1,12 @@
 """Script writer agent: Brief -> Script (hook, segments from the style's structure, CTA, pacing).
 
-Pacing rules (figures from shared/research/platforms.md):
+Pacing rules (common voice-over figures, house choices; docs/templates.md):
 - Speech rate by tone (WPM_BY_TONE): 160-180 wpm for fast, energetic short-form tones, 130-140
   for calm, professional and serious ones, the settings' 150 wpm for the rest; tutorials are
   technical, so 10 wpm slower (never under 130).
-- PAUSE_SHARE = 15% of the running time is pauses (research: allow 10-20%), so the word budget
-  is duration x wpm x 0.85 and a segment's estimated_s = word_count / wpm x 60 / 0.85.
+- PAUSE_SHARE = 15% of the running time is pauses (voice-over scripts usually allow 10-20%),
+  so the word budget is duration x wpm x 0.85 and a segment's estimated_s =
+  word_count / wpm x 60 / 0.85.
 - The hook is at most hook_window_s x wpm x 0.85 words of the strictest requested platform, so
   the hook and its pause end inside the window.
 - Shots: the script aims at the middle of shots_per_minute_bounds(platforms), gives every

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 
 from video_generator.brief.lexicon import CONNECTORS, TONE_WORDS, VIDEO_NOUNS
-from video_generator.brief.numbers import NUMBER, read_number
+from video_generator.brief.numbers import WORD_NUMBER, read_number
 from video_generator.brief.text import MASK, Doc
 
 _B = r"(?<![\w.,])"
@@ -29,7 +29,12 @@ _SEC = (
 _MIN = r"(?:minutes?|mins?|minutos?|minuten|minute|minuti|minuto|m)"
 _HOUR = r"(?:hours?|hrs?|hr|h|stunden?|horas?|heures?)"
 _UNIT = rf"(?:{_SEC}|{_MIN}|{_HOUR})"
-_N = NUMBER
+# Any run of digits, and exponents ("1e309"): an absurd length must be read, so that it is
+# refused with the platforms' limits, never dropped for the default one.
+_N = (
+    rf"(?:(?:\d{{1,3}}(?:,\d{{3}})+(?!\d)|\d+(?:[.,]\d{{1,3}})?)(?:[eE][+-]?\d+)?"
+    rf"|{WORD_NUMBER})"
+)
 
 
 @dataclass(frozen=True)

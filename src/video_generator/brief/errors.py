@@ -28,7 +28,9 @@ class BriefError(ValueError):
 
 def _length(seconds: float) -> str:
     """45 -> '45 s'; 900 -> '15 min (900 s)'; 90 -> '1 min 30 s (90 s)'."""
-    whole = round(seconds) if seconds < 1e9 else 10**9
+    if not seconds < 10 * 86400:  # also inf, read from "1e309 seconds"
+        return "more than ten days"
+    whole = round(seconds)
     if whole < 60:
         return f"{seconds:g} s"
     minutes, secs = divmod(whole, 60)

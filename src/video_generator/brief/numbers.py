@@ -138,6 +138,8 @@ def read_number(text: str) -> float | None:
     if not text:
         return None
     if text[0].isdigit():
+        if re.fullmatch(r"\d{1,3}(?:,\d{3})+(?:[eE][+-]?\d+)?", text):
+            text = text.replace(",", "")  # "1,000" and "1,000,000" group thousands
         try:
             return float(text.replace(",", "."))
         except ValueError:

@@ -29,5 +29,37 @@ def add_command(
     return sub
 
 
+def port(text: str) -> int:
+    """An argparse type: a TCP port, 0 (any free one) to 65535."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"a port is a number from 0 to 65535, not '{text}'"
+        ) from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"a port is a number from 0 to 65535, not {value}")
+    return value
+
+
+def settings_problem(exc: Any) -> str:
+    """A settings ValidationError as one paragraph naming the environment variables (never
+    their values: some are secrets)."""
+    from video_generator.settings import Settings
+
+    problems = []
+    for error in exc.errors(include_url=False):
+        field = str(error.get("loc", ("?",))[0])
+        info = Settings.model_fields.get(field)
+        variable = (info.alias if info is not None and info.alias else None) or (
+            f"VG_{field.upper()}"
+        )
+        problems.append(f"{variable}: {error['msg']}")
+    return (
+        "the environment is not valid: " + "; ".join(problems) + ". Fix or unset the variable "
+        "(docs list every VG_* setting)."
+    )
+
+
 def quality_exit(report: Any) -> int:
     return EXIT_OK if report.passed else EXIT_QUALITY

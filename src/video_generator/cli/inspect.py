@@ -28,6 +28,9 @@ def register(commands: Any) -> None:
     plan = add_command(commands, "plan", cmd_plan, "print the workflow DAG's levels for a brief")
     plan.add_argument("brief", nargs="?", default=None, help="a brief (default: the example)")
     plan.add_argument("--format", choices=("text", "mermaid", "dot"), default="text")
+    plan.add_argument(
+        "--render", action="store_true", help="the plan of `vidgen make --render` (with its node)"
+    )
 
     cards = add_command(commands, "cards", cmd_cards, "write (or --check) agents/*.json cards")
     cards.add_argument("--check", action="store_true", help="fail if the cards drifted")
@@ -72,16 +75,23 @@ def cmd_platforms(args: argparse.Namespace) -> int:
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
+    from a2a_mcp.workflow import load_workflow
+    from video_generator.agents.orchestrator import plan_brief
     from video_generator.brief import EXAMPLE_BRIEF, BriefError, parse_brief
-    from video_generator.runtime import build_orchestrator
 
     try:
-        brief = parse_brief(args.brief or EXAMPLE_BRIEF)
+        brief = parse_brief(EXAMPLE_BRIEF if args.brief is None else args.brief)
     except BriefError as exc:
         raise UserError(str(exc)) from None
-    plan = build_orchestrator().plan_for(brief)
+    from video_generator.models import RenderRequest
+
+    # The workflow alone: planning needs no agent built (nor their engine and templates).
+    spec = load_workflow(get_settings().workflow)
+    plan = plan_brief(spec, brief, RenderRequest() if args.render else None)
     render = {"text": plan.to_text, "mermaid": plan.to_mermaid, "dot": plan.to_dot}[args.format]
     print(render())
+    if args.format == "text" and any(node.id == "render" for node in plan.skipped):
+        print("(`vidgen plan --render` shows the plan of `vidgen make --render`)")
     return EXIT_OK
 
 
@@ -96,6 +106,13 @@ def cmd_cards(args: argparse.Namespace) -> int:
         if drifted:
             print("run `vidgen cards` to regenerate them", file=sys.stderr)
         return EXIT_FAILED if drifted else EXIT_OK
-    for path in write_cards(folder):
+    try:
+        written = write_cards(folder)
+    except OSError as exc:
+        raise UserError(
+            f"cannot write the cards to {folder}: {exc.strerror or exc}; pass a folder you "
+            "can write with --dir"
+        ) from None
+    for path in written:
         print(path)
     return EXIT_OK

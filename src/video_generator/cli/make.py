@@ -108,9 +108,6 @@ def register(commands: Any) -> None:
 
 def cmd_make(args: argparse.Namespace) -> int:
     from video_generator.models import RenderRequest, VideoRequest
-    from video_generator.package import default_out_dir
-    from video_generator.progress_view import ProgressView
-    from video_generator.runtime import build_orchestrator
 
     if args.remote is not None and args.mode:
         raise UserError(
@@ -123,6 +120,12 @@ def cmd_make(args: argparse.Namespace) -> int:
             f"'{args.remote}' (put the brief first: vidgen make \"<brief>\" --remote URL)"
         )
     _check_render_flags(args)
+    _check_brief(args.brief)
+    # Imported once the input is known to be good: a mistake is refused without the wait.
+    from video_generator.package import default_out_dir
+    from video_generator.progress_view import ProgressView
+    from video_generator.runtime import build_orchestrator
+
     # A dry run only estimates: the package is made, nothing is rendered or sent to fal.
     render = (
         RenderRequest(
@@ -158,7 +161,7 @@ def cmd_make(args: argparse.Namespace) -> int:
                 return await make_remote_with_files(request, on_progress, url=args.remote or None)
             finally:
                 await close_pool()
-        orchestrator = build_orchestrator(mode=args.mode)
+        orchestrator = build_orchestrator(mode=args.mode, render_dir=_render_dir(args.out))
         try:
             return await orchestrator.run("make_video", request, on_progress), []
         finally:
@@ -183,11 +186,22 @@ def cmd_make(args: argparse.Namespace) -> int:
         if args.budget is not None:
             verdict = "within" if total <= args.budget + 1e-9 else "OVER"
             print(f"budget ${args.budget:.2f}: the estimate is {verdict} it")
+            # Over budget, the real run would be refused: so is the dry run (exit 2).
+            from video_generator.render.fal.cost import check_budget
+
+            with _fal_errors():
+                check_budget(estimate, args.budget, package)
         return 0
     out_dir = args.out or default_out_dir(package.brief, get_settings().out_dir, package=package)
     _write(package, out_dir)
     if package.render is not None:
-        _bring_rendered(package.render, files, out_dir, remote=args.remote is not None)
+        _bring_rendered(
+            package.render,
+            files,
+            out_dir,
+            remote=args.remote is not None,
+            remote_url=args.remote or "",
+        )
     if args.json:
         sys.stdout.write(package.model_dump_json(indent=2) + "\n")
     else:
@@ -197,7 +211,9 @@ def cmd_make(args: argparse.Namespace) -> int:
     return quality_exit(package.quality)
 
 
-def _bring_rendered(summary: Any, files: list[Any], out_dir: Path, *, remote: bool) -> None:
+def _bring_rendered(
+    summary: Any, files: list[Any], out_dir: Path, *, remote: bool, remote_url: str = ""
+) -> None:
     """The rendered files into the package folder: linked or copied from the render folder in
     this process, downloaded from a remote orchestrator (its files live on its host)."""
     if not remote:
@@ -207,11 +223,20 @@ def _bring_rendered(summary: Any, files: list[Any], out_dir: Path, *, remote: bo
             copy_rendered(summary, summary.folder, out_dir)
         return
     from a2a_mcp.client import close_pool
-    from video_generator.remote import download_files
+    from video_generator.remote import ORCHESTRATOR, download_files, orchestrator_registry
+    from video_generator.settings import client_api_key
+
+    key = client_api_key(get_settings())
+    origins = orchestrator_registry(remote_url or None).urls(ORCHESTRATOR)
 
     async def download() -> None:
         try:
-            await download_files(files, out_dir)
+            await download_files(
+                files,
+                out_dir,
+                api_key=key.get_secret_value() if key is not None else None,
+                key_origins=origins,
+            )
         finally:
             await close_pool()
 
@@ -231,6 +256,33 @@ def _write(package: Any, out_dir: Path) -> None:
     try:
         write_package(package, out_dir)
     except PackageError as exc:
+        raise UserError(str(exc)) from None
+    except OSError as exc:  # a folder that cannot be made or written: the user's -o
+        raise UserError(
+            f"cannot write the package to {out_dir}: {exc.strerror or exc}. Choose a folder "
+            "you can write with -o"
+        ) from None
+
+
+def _render_dir(out: Path | None) -> Path | None:
+    """Where an in-process render works: VG_RENDER_DIR when set, else beside the output
+    folder (`-o` elsewhere puts nothing in ./out), else the default <VG_OUT_DIR>/.renders."""
+    if out is None or get_settings().render_dir is not None:
+        return None
+    # Beside, on the same disk, so the finished files are hard-linked into the package.
+    return out.resolve().parent / ".renders"
+
+
+def _check_brief(brief: str | None) -> None:
+    """A brief the parser refuses ("", a 1e309 second video) is refused here, before any
+    agent is built, with the parser's one-paragraph message (exit 2)."""
+    if not isinstance(brief, str):
+        return
+    from video_generator.brief import BriefError, parse_brief
+
+    try:
+        parse_brief(brief)
+    except BriefError as exc:
         raise UserError(str(exc)) from None
 
 

@@ -10,7 +10,7 @@ import sys
 from typing import Any
 
 from a2a_mcp.errors import AgentError
-from video_generator.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, add_command
+from video_generator.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, add_command, port
 from video_generator.settings import get_settings
 
 # The names without importing the agents (argparse needs them for every command).
@@ -27,7 +27,7 @@ def register(commands: Any) -> None:
     agent = add_command(commands, "agent", cmd_agent, "serve one agent over A2A")
     agent.add_argument("name", choices=AGENT_NAMES, metavar="NAME", help=", ".join(AGENT_NAMES))
     agent.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    agent.add_argument("--port", type=int, help="port (default: the agent's, 10100-10104)")
+    agent.add_argument("--port", type=port, help="port (default: the agent's, 10100-10104)")
     agent.add_argument(
         "--public-url", help="URL clients reach it at, for the card (needed behind 0.0.0.0/NAT)"
     )
@@ -42,7 +42,7 @@ def register(commands: Any) -> None:
     up.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     up.add_argument(
         "--base-port",
-        type=int,
+        type=port,
         default=10100,
         help="the orchestrator's port; the others follow (+1..+4); 0 picks free ports",
     )
@@ -76,14 +76,16 @@ def cmd_agent(args: argparse.Namespace) -> int:
 async def _serve(agent: Any, args: argparse.Namespace) -> None:
     from a2a_mcp.client import close_pool
     from a2a_mcp.serve import AgentServer
+    from a2a_mcp.server.guard import RateLimit
     from a2a_mcp.server.task_db import TaskRetention
     from video_generator.mesh import close_agent
     from video_generator.runtime import video_cache
-    from video_generator.settings import task_db_for
+    from video_generator.settings import server_api_keys, task_db_for
 
     settings = get_settings()
     # Served like embedded: every call goes through the process's cache (VG_CACHE_URL).
     cache = video_cache()
+    rate = settings.rate_limit_rps
     server = AgentServer(
         agent,
         host=args.host,
@@ -94,12 +96,17 @@ async def _serve(agent: Any, args: argparse.Namespace) -> None:
         log_level=settings.log_level.lower(),
         task_db=task_db_for(settings, agent.name),
         task_retention=TaskRetention(keep=settings.task_keep, max_age_s=settings.task_max_age_s),
+        api_keys=server_api_keys(settings),
+        rate_limit=RateLimit(rate, settings.rate_limit_burst) if rate else None,
+        max_body_bytes=settings.max_body_bytes,
     )
     try:
         await server.start()
         tasks = "memory" if server.task_db is None else _hide_password(server.task_db)
+        auth = "API key required" if server.api_keys else "no auth"
         print(
-            f"{agent.name} listening at {server.url} (cache: {cache.where}; tasks: {tasks})",
+            f"{agent.name} listening at {server.url} (cache: {cache.where}; tasks: {tasks}; "
+            f"{auth})",
             flush=True,
         )
         await server.wait_closed()
@@ -124,10 +131,18 @@ def cmd_up(args: argparse.Namespace) -> int:
     import os
 
     from video_generator.launcher import MeshLauncher, parse_replicas
+    from video_generator.settings import server_api_keys
 
-    environ = dict(os.environ)
+    environ = dict(os.environ)  # every agent gets it: VG_API_KEYS, VG_RATE_LIMIT_* included
     if args.log_level:
         environ["VG_LOG_LEVEL"] = args.log_level  # the agents log at the level asked for
+    keyed = bool(server_api_keys(get_settings()))
+    if not keyed and args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(
+            f"warning: serving on {args.host} without VG_API_KEYS: anyone who reaches this "
+            "host can run briefs (docs/security.md)",
+            file=sys.stderr,
+        )
     try:
         launcher = MeshLauncher(
             host=args.host,
@@ -190,12 +205,15 @@ async def _up(launcher: Any) -> int:
 
 
 def _print_table(members: list[Any]) -> None:
+    from video_generator.settings import server_api_keys
+
     width = max(len(m.label) for m in members)
     print(f"{'agent':<{width}}  {'url':<26}  pid", flush=True)
     for member in members:
         print(f"{member.label:<{width}}  {member.url:<26}  {member.pid}", flush=True)
     orchestrator = next(m for m in members if m.name == "orchestrator")
+    auth = "; clients need VG_API_KEY" if server_api_keys(get_settings()) else ""
     print(
-        f'mesh ready: vidgen make "<brief>" --remote {orchestrator.url}  (Ctrl-C stops it)',
+        f'mesh ready: vidgen make "<brief>" --remote {orchestrator.url}  (Ctrl-C stops it{auth})',
         flush=True,
     )

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import inflect
+if TYPE_CHECKING:
+    import inflect
 
 _WORD = re.compile(r"[A-Za-z0-9À-ÿ]")
 _SENTENCE_START = re.compile(r"(^|[.!?]\s+)([a-zà-ÿ][\w'’-]*)")
@@ -39,6 +41,10 @@ _WH_WORDS = ("how ", "why ", "what ", "when ", "where ", "who ", "which ")
 
 @lru_cache(maxsize=1)
 def _inflect() -> inflect.engine:
+    # Imported on first use: inflect takes over a second to import (typeguard checks), which
+    # every `vidgen` command paid at start-up.
+    import inflect
+
     return inflect.engine()
 
 

@@ -261,7 +261,7 @@ class CostEstimate(Model):
                 f"once: counted once in the total (saves ${self.saved_usd:.2f})."
             )
         lines.extend(f"  note: {note}" for note in self.notes)
-        lines.append("  Prices are fal's list prices in shared/research/fal.md; check them live.")
+        lines.append("  Prices are fal's list prices (https://fal.ai/models); check them live.")
         return "\n".join(lines)
 
 

@@ -1,6 +1,7 @@
 """The fal.ai video model registry: one table of endpoints, durations, aspects, parameters, prices.
 
-Facts from shared/research/fal.md (fal's model pages; prices move, check them live). Every
+Facts from fal's model pages (https://fal.ai/models/<endpoint id>; prices move, check them
+live). Every
 decision about a model reads this table; there is no per-model branching anywhere else.
 """
 
@@ -14,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from video_generator.render.fal.errors import FalModelError
 
-RESEARCH = "shared/research/fal.md"
+RESEARCH = "https://fal.ai/models"  # each model's page: <this>/<endpoint id>
 
 
 class Mode(StrEnum):
