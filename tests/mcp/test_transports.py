@@ -90,7 +90,10 @@ async def test_streamable_http_with_bearer_keys(out_dir: Path, mode: str) -> Non
                 refused = await raw.post(http.url, json={})
                 wrong = await raw.post(http.url, json={}, headers={"Authorization": "Bearer no"})
                 health = await raw.get(http.url.replace("/mcp", "/health"))
+                # X-API-Key is taken too, as by the A2A services: past auth, the SDK judges.
+                header_key = await raw.post(http.url, json={}, headers={"X-API-Key": "k-one"})
             assert refused.status_code == 401 and wrong.status_code == 401
+            assert header_key.status_code != 401
             assert refused.headers["www-authenticate"].startswith("Bearer")
             assert "Authorization: Bearer" in refused.json()["message"]
             assert health.status_code == 200  # probes need no key
@@ -181,9 +184,18 @@ def test_cli_refuses_bad_flags_with_one_line() -> None:
     )
 
 
-def test_api_keys_come_from_vg_api_keys() -> None:
-    assert api_keys({"VG_API_KEYS": " a, b ,,c "}) == ["a", "b", "c"]
-    assert api_keys({}) == []
+def test_api_keys_come_from_vg_api_keys(monkeypatch: pytest.MonkeyPatch) -> None:
+    from video_generator.settings import get_settings
+
+    monkeypatch.setenv("VG_API_KEYS", " a, b ,,c ")
+    get_settings.cache_clear()
+    try:
+        assert api_keys() == ("a", "b", "c")
+        monkeypatch.delenv("VG_API_KEYS")
+        get_settings.cache_clear()
+        assert api_keys() == ()
+    finally:
+        get_settings.cache_clear()
 
 
 async def test_cli_agent_flag_serves_that_agents_skills(out_dir: Path) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hmac
 from collections.abc import Collection
 from typing import Any, Self
 
@@ -16,6 +15,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from a2a_mcp.auth import ApiKeys, presented_token
 from a2a_mcp.observability import REGISTRY, get_logger
 from a2a_mcp.server.run import PortInUseError, ServeError
 
@@ -25,26 +25,19 @@ GRACE_S = 5  # seconds running calls get to finish once the server is asked to s
 
 
 class BearerKeys:
-    """ASGI middleware: every HTTP request but the health probes carries one of the keys as
-    `Authorization: Bearer <key>`; else 401 with a WWW-Authenticate challenge (RFC 6750)."""
+    """ASGI middleware: every HTTP request but the health probes carries one of the keys, as
+    the A2A services take them (`Authorization: Bearer <key>` or `X-API-Key`); else 401 with a
+    WWW-Authenticate challenge (RFC 6750)."""
 
     def __init__(self, app: ASGIApp, keys: Collection[str]) -> None:
         self.app = app
-        self.keys = [key.encode() for key in keys]
-
-    def accepts(self, header: str | None) -> bool:
-        scheme, _, token = (header or "").partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
-            return False
-        given = token.strip().encode()
-        # Compare with every key, in constant time: how long it takes says nothing about them.
-        return any([hmac.compare_digest(given, key) for key in self.keys])
+        self.keys = ApiKeys(keys)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] in OPEN_PATHS:
             await self.app(scope, receive, send)
             return
-        if self.accepts(Request(scope).headers.get("authorization")):
+        if self.keys.check(presented_token(Request(scope).headers)) is not None:
             await self.app(scope, receive, send)
             return
         log.info("mcp request refused", path=scope["path"], reason="missing or unknown key")

@@ -66,7 +66,7 @@ def cmd_mcp(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-async def _serve(server: Any, close: Any, args: argparse.Namespace, keys: list[str]) -> None:
+async def _serve(server: Any, close: Any, args: argparse.Namespace, keys: tuple[str, ...]) -> None:
     from a2a_mcp.mcp import serve_stdio
     from a2a_mcp.mcp.http import McpHttpServer
 

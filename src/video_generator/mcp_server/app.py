@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import os
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,9 +17,8 @@ from video_generator.mcp_server.resources import (
     PackageResources,
 )
 from video_generator.mcp_server.tools import VidgenTools
-from video_generator.settings import get_settings
+from video_generator.settings import get_settings, server_api_keys
 
-API_KEYS_ENV = "VG_API_KEYS"
 INSTRUCTIONS = (
     "vidgen turns a one-sentence brief into a short-video package (script, storyboard, "
     "captions, one cut per platform, preview videos). Start with make_video (or plan_video to "
@@ -54,10 +52,9 @@ ANNOTATIONS = {
 }
 
 
-def api_keys(environ: Mapping[str, str] | None = None) -> list[str]:
-    """The bearer keys the HTTP transport accepts: VG_API_KEYS, comma-separated (none: open)."""
-    raw = (os.environ if environ is None else environ).get(API_KEYS_ENV, "")
-    return [key.strip() for key in raw.split(",") if key.strip()]
+def api_keys() -> tuple[str, ...]:
+    """The keys the HTTP transport accepts: VG_API_KEYS, as the A2A services (none: open)."""
+    return server_api_keys(get_settings())
 
 
 def build_vidgen_server(
