@@ -6,7 +6,8 @@ answers in fal's shapes: 422 `{"detail": [{"loc", "msg", "type"}]}`, 401/403, 42
 Retry-After, 503/504 with `error_type`, IN_QUEUE with queue_position, IN_PROGRESS with logs,
 COMPLETED with a video URL it serves itself, and PUT cancel. Faults are scripted per call kind.
 
-The input rules are written here from shared/research/fal.md, independently of the registry
+The input rules are written here from fal's model pages (https://fal.ai/models/<endpoint id>),
+independently of the registry
 in src/, so a registry mistake shows up as a 422 from the stand-in.
 """
 
