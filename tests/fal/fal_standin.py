@@ -7,8 +7,7 @@ Retry-After, 503/504 with `error_type`, IN_QUEUE with queue_position, IN_PROGRES
 COMPLETED with a video URL it serves itself, and PUT cancel. Faults are scripted per call kind.
 
 The input rules are written here from fal's model pages (https://fal.ai/models/<endpoint id>),
-independently of the registry
-in src/, so a registry mistake shows up as a 422 from the stand-in.
+independently of the registry in src/, so a registry mistake shows up as a 422 from the stand-in.
 """
 
 from __future__ import annotations
