@@ -23,6 +23,7 @@ from a2a_mcp.workflow import (
     plan_workflow,
 )
 from video_generator.brief import BriefError, parse_brief
+from video_generator.engines.llm.timeouts import fit_text_timeouts
 from video_generator.models import (
     Brief,
     NodeTiming,
@@ -84,7 +85,10 @@ class Orchestrator(Agent):
     ) -> None:
         settings = get_settings()
         self.client = client
-        self.spec = load_workflow(workflow_path or settings.workflow)
+        # Text nodes wait as long as their LLM calls may take (engines/llm/timeouts.py).
+        self.spec = fit_text_timeouts(
+            load_workflow(workflow_path or settings.workflow), settings.llm_timeout_s
+        )
         self.mode = mode or settings.schedule_mode
         self.max_concurrency = max_concurrency or settings.max_concurrency
         self.call_timeout_s = settings.call_timeout_s
@@ -163,7 +167,13 @@ class Orchestrator(Agent):
                 cached = cached or bool(data and data.get("cached"))
                 await node_progress(fraction, message, data)
 
-            output = await self.client.call(node.agent, node.skill, inputs, watch, node_options)
+            try:
+                output = await self.client.call(node.agent, node.skill, inputs, watch, node_options)
+            except AgentError as exc:
+                if exc.code.startswith("engine_"):
+                    # A text engine's error says what to fix (URL, key): the run fails with it.
+                    step_errors[node.id] = exc
+                raise
             return CachedOutput(output) if cached else output
 
         executor = WorkflowExecutor(run_node, mode=self.mode, max_concurrency=self.max_concurrency)
