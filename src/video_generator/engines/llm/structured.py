@@ -42,6 +42,8 @@ def strict_schema(model: type[BaseModel]) -> dict[str, Any]:
             if "$ref" in node:
                 return walk(definitions[node["$ref"].rsplit("/", 1)[-1]])
             out = {k: walk(v) for k, v in node.items() if k not in ("title", "default")}
+            if "properties" in node:  # property names are not keywords: keep a "title" field
+                out["properties"] = {k: walk(v) for k, v in node["properties"].items()}
             if out.get("type") == "object":
                 out["additionalProperties"] = False
                 out["required"] = list(out.get("properties", {}))

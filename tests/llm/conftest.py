@@ -1,0 +1,47 @@
+"""Fixtures: a loopback LLM stand-in, and the settings that point the engine at it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from llm_standin import StandIn, running
+from video_generator.engines.llm import ollama_models
+from video_generator.settings import get_settings
+
+API_KEY = "sk-standin-not-a-real-key-77"
+
+
+@pytest.fixture
+def standin() -> Iterator[StandIn]:
+    with running(StandIn(api_key=API_KEY)) as server:
+        yield server
+
+
+@pytest.fixture
+def use_llm(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., None]]:
+    """Point VG_* at a stand-in (or any URL); settings re-read, probe forgotten."""
+
+    def point(base_url: str, *, engine: str = "llm", **extra: str) -> None:
+        monkeypatch.setenv("VG_ENGINE", engine)
+        monkeypatch.setenv("VG_LLM_BASE_URL", base_url)
+        monkeypatch.setenv("VG_LLM_MODEL", "standin-model")
+        monkeypatch.setenv("VG_LLM_API_KEY", API_KEY)
+        monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+        monkeypatch.setenv("VG_LLM_TIMEOUT_S", "20")
+        for name, value in extra.items():
+            monkeypatch.setenv(name, value)
+        get_settings.cache_clear()
+        ollama_models.cache_clear()
+
+    yield point
+    get_settings.cache_clear()
+    ollama_models.cache_clear()
+
+
+def read_package(folder: Path) -> dict[str, Any]:
+    return json.loads((folder / "package.json").read_text(encoding="utf-8"))
