@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
-from pathlib import Path
-from typing import Any
 
 import pytest
+from llm_standin import API_KEY, StandIn, running
 
-from llm_standin import StandIn, running
 from video_generator.engines.llm import ollama_models
 from video_generator.settings import get_settings
-
-API_KEY = "sk-standin-not-a-real-key-77"
 
 
 @pytest.fixture
@@ -41,7 +36,3 @@ def use_llm(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., None]]:
     yield point
     get_settings.cache_clear()
     ollama_models.cache_clear()
-
-
-def read_package(folder: Path) -> dict[str, Any]:
-    return json.loads((folder / "package.json").read_text(encoding="utf-8"))

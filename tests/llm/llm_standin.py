@@ -22,6 +22,7 @@ from typing import Any
 
 from aiohttp import web
 
+API_KEY = "sk-standin-not-a-real-key-77"
 MARK = "standin"  # in every good narration and prompt: the package holds the stand-in's words
 LOOK = "soft window light, 35 mm, warm grade"
 _WORDS = {
