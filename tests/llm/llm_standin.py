@@ -41,6 +41,7 @@ class StandIn:
     plan: list[str] = field(default_factory=list)
     default: str = "good"
     delay_s: float = 0.0  # before every answer (the benchmark's model time)
+    structured: bool = True  # every request must ask for JSON (False: the old fragment pattern)
     models: list[str] = field(default_factory=lambda: ["standin-model"])
     requests: list[dict[str, Any]] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
@@ -94,6 +95,8 @@ class StandIn:
                     status=400,
                 )
             behaviour = "good"
+        if "response_format" not in body:  # a plain text request (the old fragment pattern)
+            return web.json_response(_plain_completion(body))
         kind = "storyboard" if _is_storyboard(body) else "script"
         reply = self._reply(kind, behaviour, body)
         finish = "length" if behaviour == "length" else "stop"
@@ -132,7 +135,7 @@ class StandIn:
                 self.problems.append(f"response_format {str(fmt)[:200]}")
             if document.get("additionalProperties") is not False:
                 self.problems.append("schema allows extra properties")
-        elif fmt.get("type") != "json_object":
+        elif fmt.get("type") != "json_object" and self.structured:
             self.problems.append(f"response_format {fmt!r}")
         if not isinstance(body.get("model"), str):
             self.problems.append("no model")
@@ -153,6 +156,13 @@ class StandIn:
         if behaviour == "think":
             return f"<think>The user wants a script. Budget first.</think>\n```json\n{text}\n```"
         return text
+
+
+def _plain_completion(body: dict[str, Any]) -> dict[str, Any]:
+    """A rewrite of the request's draft as long as the draft (as a rewriting model would)."""
+    draft = body["messages"][-1]["content"].rpartition("Draft: ")[2]
+    message = {"role": "assistant", "content": draft or f"{MARK} text."}
+    return {"choices": [{"index": 0, "finish_reason": "stop", "message": message}]}
 
 
 def _is_storyboard(body: dict[str, Any]) -> bool:
