@@ -754,14 +754,20 @@ class VideoRequest(Model):
         default=None,
         description="Also render the videos (preview.mp4 per platform, final.mp4 with a model).",
     )
-    platforms: list[str] | None = Field(
+    platforms: list[Annotated[str, Field(max_length=MAX_ID)]] | None = Field(
         default=None,
         min_length=1,
+        max_length=MAX_PLATFORMS,
         description="Platform ids (or names) from the registry; when given, they win over "
         "the brief's.",
     )
     duration_s: float | None = Field(
-        default=None, gt=0, description="Target length in seconds; wins over the brief's."
+        default=None,
+        gt=0,
+        # Looser than any platform so the parser's message ("longer than every requested
+        # platform allows ...") names the limits, rather than a bare bound.
+        le=MAX_TIMELINE_S,
+        description="Target length in seconds; wins over the brief's.",
     )
 
     def may_cache(self) -> bool:
