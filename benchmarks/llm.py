@@ -27,16 +27,16 @@ import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "llm"))
 
-from llm_standin import StandIn, running  # noqa: E402
+from llm_standin import StandIn, running
 
-from a2a_mcp.agent import no_progress  # noqa: E402
-from a2a_mcp.observability import configure_logging  # noqa: E402
-from video_generator.agents.scene_designer import SceneDesigner  # noqa: E402
-from video_generator.agents.script_writer import ScriptWriter  # noqa: E402
-from video_generator.brief import parse_brief  # noqa: E402
-from video_generator.engines import ChatClient, EngineError, LLMEngine, TemplateEngine  # noqa: E402
-from video_generator.engines.base import TextTask  # noqa: E402
-from video_generator.models import ScriptRequest, StoryboardRequest  # noqa: E402
+from a2a_mcp.agent import no_progress
+from a2a_mcp.observability import configure_logging
+from video_generator.agents.scene_designer import SceneDesigner
+from video_generator.agents.script_writer import ScriptWriter
+from video_generator.brief import parse_brief
+from video_generator.engines import ChatClient, EngineError, LLMEngine, TemplateEngine
+from video_generator.engines.base import TextTask
+from video_generator.models import ScriptRequest, StoryboardRequest
 
 BRIEFS = (
     "a 30 second TikTok about cold brew for busy parents, end with 'link in bio'",

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from llm_standin import API_KEY, StandIn, running
 
+from video_generator import runtime
 from video_generator.engines.llm import ollama_models
 from video_generator.settings import get_settings
 
@@ -32,6 +33,9 @@ def use_llm(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., None]]:
             monkeypatch.setenv(name, value)
         get_settings.cache_clear()
         ollama_models.cache_clear()
+        # A fresh memory cache: a stand-in on a port an earlier test used must not be served
+        # that test's entries (the server URL is part of the key).
+        runtime._caches.clear()
 
     yield point
     get_settings.cache_clear()

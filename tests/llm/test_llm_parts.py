@@ -12,6 +12,7 @@ import pytest
 import structlog
 from llm_standin import StandIn, running
 
+from video_generator import runtime
 from video_generator.agents.orchestrator import Orchestrator
 from video_generator.cli import main
 from video_generator.cli.make import _warn_ignored_engine
@@ -163,6 +164,7 @@ def test_an_auto_run_against_a_local_ollama_needs_no_setting(
         monkeypatch.setenv("VG_OLLAMA_URL", ollama.url)
         get_settings.cache_clear()
         ollama_models.cache_clear()
+        runtime._caches.clear()  # no entry of an earlier test on this port
         try:
             code = main(["make", "a 20 second Reel about tea for students", "-o", str(tmp_path)])
         finally:

@@ -23,7 +23,6 @@ from a2a_mcp.workflow import (
     plan_workflow,
 )
 from video_generator.brief import BriefError, parse_brief
-from video_generator.engines.llm.timeouts import fit_text_timeouts
 from video_generator.models import (
     Brief,
     NodeTiming,
@@ -85,7 +84,10 @@ class Orchestrator(Agent):
     ) -> None:
         settings = get_settings()
         self.client = client
-        # Text nodes wait as long as their LLM calls may take (engines/llm/timeouts.py).
+        # Text nodes wait as long as their LLM calls may take. Imported here: `vidgen plan`
+        # imports this module and must not load the engines (and aiohttp) to plan.
+        from video_generator.engines.llm.timeouts import fit_text_timeouts
+
         self.spec = fit_text_timeouts(
             load_workflow(workflow_path or settings.workflow), settings.llm_timeout_s
         )
