@@ -925,7 +925,8 @@ async def _script_by_model(
         )
     writer._pace(segments)
     writer._mark_droppable(segments)
-    hashtags = _parse_hashtags(" ".join(reply.hashtags))[: outline.hashtags[1]]
+    tags = " ".join(t if t.startswith("#") else f"#{t}" for t in reply.hashtags)
+    hashtags = _parse_hashtags(tags)[: outline.hashtags[1]]
     return (
         Script(
             title=truncate(tidy(reply.title), outline.title_chars),
