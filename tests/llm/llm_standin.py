@@ -86,6 +86,8 @@ class StandIn:
             return web.json_response(
                 {"error": {"message": "rate limited"}}, status=429, headers={"Retry-After": wait}
             )
+        if behaviour == "500":
+            return web.json_response({"error": {"message": "overloaded"}}, status=500)
         if behaviour == "html":
             return web.Response(text="<html><body>Welcome</body></html>", content_type="text/html")
         if behaviour == "no_schema_support" and "response_format" in body:

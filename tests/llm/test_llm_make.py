@@ -268,3 +268,23 @@ def test_a_new_model_never_gets_the_old_models_text_from_the_cache(
     assert read_package(out)["script"]["origin"]["model"] == "another-model"
     assert len(standin.texts()) == 4
     assert standin.texts()[-1]["json"]["model"] == "another-model"
+
+
+def test_a_5xx_is_retried_and_a_server_that_keeps_failing_leaves_the_draft(
+    standin: StandIn, use_llm: Callable[..., None], tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    use_llm(standin.base_url, VG_LLM_ATTEMPTS="2")
+    standin.plan = ["500"]
+    code, out = make(tmp_path)
+    assert code == 0
+    assert_llm_script(read_package(out), standin)
+    assert len(standin.texts()) == 3  # the 500, the script again, the storyboard
+    standin.default = "500"
+    code, out = make(tmp_path, "a 20 second Reel about green tea for students", "down")
+    err = capsys.readouterr().err
+    assert code == 0
+    package = read_package(out)
+    assert package["script"]["origin"]["engine"] == "offline"
+    assert "HTTP 500" in package["script"]["origin"]["fallback_reason"]
+    assert "2 attempt(s)" in err
+    assert len(standin.texts()) == 3 + 4  # two attempts for each agent, then the drafts

@@ -115,7 +115,8 @@ async def ask(
         log.info("llm_reply_rejected", task=name, round=round_number, problems=problems)
         sent = [
             *messages,
-            {"role": "assistant", "content": strip_reply(completion.content)[:12_000]},
+            # Servers refuse an empty assistant message; the model should see what it sent.
+            {"role": "assistant", "content": strip_reply(completion.content)[:12_000] or "{}"},
             {"role": "user", "content": repair_prompt(problems)},
         ]
     raise ModelReplyError(
