@@ -65,12 +65,28 @@ def ttl_policy(settings: Settings) -> TtlFor:
     }
 
     def ttl_for(kind: str, meta: Mapping[str, Any]) -> float | None:
+        if fell_back(meta.get("value")):
+            return 0  # an offline draft the LLM should have written: not kept for next time
         ttl = by_kind.get(kind, settings.ttl_default_s)
         if kind == "platform_cut" and meta.get("platform") in SHORT_FORM_PLATFORMS:
             ttl = min(ttl, settings.ttl_short_form_s)
         return ttl
 
     return ttl_for
+
+
+def fell_back(value: Any) -> bool:
+    """True for a script or storyboard (or a package holding one) written offline because the
+    LLM failed: the next call should ask the model again, not get this draft from the cache."""
+    if not isinstance(value, dict):
+        return False
+    parts = [value, value.get("script"), value.get("storyboard")]
+    return any(
+        isinstance(part, dict)
+        and isinstance(part.get("origin"), dict)
+        and part["origin"].get("fallback_reason")
+        for part in parts
+    )
 
 
 @cache

@@ -8,6 +8,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
+from video_generator.origin import TextOrigin  # words-llm: who wrote the text
+
 # Bounds on everything that crosses a service boundary: roomy for any real video, small
 # enough that an absurd payload is refused at validation, before it costs memory or CPU.
 MAX_VIDEO_S = 3600.0  # the registry's longest platform limit (Instagram feed, 60 min)
@@ -167,6 +169,8 @@ class Script(Model):
     template_ids: list[Annotated[str, Field(max_length=MAX_ID)]] = Field(
         default_factory=list, max_length=MAX_SHOTS, description="Templates used."
     )
+    # words-llm: which engine and model wrote the words (offline unless an LLM did).
+    origin: TextOrigin = Field(default_factory=TextOrigin)
 
     @model_validator(mode="after")
     def _bounded_shots(self) -> Script:
@@ -273,6 +277,8 @@ class Storyboard(Model):
     title: str = Field(max_length=MAX_SHORT)
     style: Style
     scenes: list[Scene] = Field(min_length=1, max_length=MAX_SHOTS)
+    # words-llm: which engine and model wrote the shots' words.
+    origin: TextOrigin = Field(default_factory=TextOrigin)
 
     def shots(self) -> list[Shot]:
         return [shot for scene in self.scenes for shot in scene.shots]

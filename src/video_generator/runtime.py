@@ -63,11 +63,8 @@ def engine_info(settings: Settings | None = None) -> dict[str, Any]:
     """Which engine and template library made a package (recorded in it, and in cache keys)."""
     settings = settings or get_settings()
     engine = make_engine(settings)
-    return {
-        "engine": engine.id,
-        "engine_version": engine.version,
-        "templates_version": get_templates().version,
-    }
+    # An LLM's model and server are in engine_version too, so the cache keys change with them.
+    return {**engine.describe(), "templates_version": get_templates().version}
 
 
 def video_cache(settings: Settings | None = None) -> VideoCache:

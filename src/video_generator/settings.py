@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -21,7 +21,7 @@ def _data_dir(name: str) -> Path:
 class Settings(BaseSettings):
     """Every tunable of the system in one place; secrets are SecretStr and never logged."""
 
-    model_config = SettingsConfigDict(env_prefix="VG_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="VG_", extra="ignore", populate_by_name=True)
 
     cache_url: str = "memory://"
     # One Redis operation slower than this is skipped (the call computes); also covers the
@@ -48,11 +48,19 @@ class Settings(BaseSettings):
     ttl_package_s: float = 86400
     ttl_short_form_s: float = 1800  # TikTok and Reels trends move faster
     ttl_default_s: float = 3600  # a cached skill whose kind has no TTL of its own
-    # Optional LLM engine (OpenAI-compatible); the offline template engine is the default.
-    engine: str = Field(default="template", pattern="^(template|llm)$")
-    llm_base_url: str = "https://api.openai.com/v1"
-    llm_model: str = "gpt-4o-mini"
-    llm_api_key: SecretStr | None = Field(default=None, alias="OPENAI_API_KEY")
+    # Who writes the words (docs/engines.md). auto: an LLM when one is configured (a key or
+    # VG_LLM_BASE_URL) or an Ollama answers at VG_OLLAMA_URL, else offline. llm: an LLM or a
+    # clear error. offline (alias template): the template engine, no network.
+    engine: str = Field(default="auto", pattern="^(auto|offline|template|llm)$")
+    llm_base_url: str | None = None  # unset: OpenAI with a key, Ollama's /v1 when probed
+    llm_model: str | None = None  # unset: gpt-4o-mini at OpenAI, Ollama's first model
+    llm_api_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("VG_LLM_API_KEY", "OPENAI_API_KEY")
+    )
+    llm_timeout_s: float = Field(default=120.0, gt=0, le=3600)  # one request, 429 waits included
+    llm_attempts: int = Field(default=3, ge=1, le=10)  # per request, on 429/5xx/timeouts
+    ollama_url: str = "http://localhost:11434"  # where VG_ENGINE=auto looks for an Ollama
+    llm_probe_timeout_s: float = Field(default=0.5, gt=0, le=10)
     fal_key: SecretStr | None = Field(default=None, alias="FAL_KEY")
     # fal.ai clips (render/fal): where fal lives (tests point these at a loopback stand-in),
     # how long each call and each clip may take, retries and the circuit breaker.

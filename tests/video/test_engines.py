@@ -6,13 +6,9 @@ import pytest
 from pydantic import ValidationError
 
 from video_generator.engines import (
-    EngineConfigError,
-    LLMEngine,
     TemplateEngine,
-    TextEngine,
     TextKind,
     TextTask,
-    make_engine,
 )
 from video_generator.engines.english import (
     ensure_sentence,
@@ -28,7 +24,6 @@ from video_generator.engines.english import (
     word_count,
 )
 from video_generator.engines.fill import MissingValueError, can_fill, fill
-from video_generator.settings import Settings
 
 # ---------------------------------------------------------------- fill
 
@@ -128,39 +123,3 @@ def test_text_task_is_frozen_and_strict() -> None:
         task.template = "y"  # type: ignore[misc]
     with pytest.raises(ValidationError):
         TextTask(kind=TextKind.TITLE, template="x", nonsense=1)  # type: ignore[call-arg]
-
-
-# ---------------------------------------------------------------- choosing an engine
-
-
-def test_make_engine_defaults_to_the_template_engine() -> None:
-    engine = make_engine(Settings())
-    assert isinstance(engine, TemplateEngine)
-    assert isinstance(engine, TextEngine)
-
-
-def test_make_engine_llm_needs_a_key_for_openai(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
-    with pytest.raises(EngineConfigError, match="OPENAI_API_KEY"):
-        make_engine(Settings(engine="llm"))
-
-
-def test_make_engine_llm_reads_its_settings(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("OPENAI_API_KEY", "sk-test-123")
-    monkeypatch.setenv("VG_ENGINE", "llm")
-    monkeypatch.setenv("VG_LLM_BASE_URL", "http://127.0.0.1:9/v1/")
-    monkeypatch.setenv("VG_LLM_MODEL", "tiny-model")
-    engine = make_engine(Settings())
-    assert isinstance(engine, LLMEngine)
-    assert engine.url == "http://127.0.0.1:9/v1/chat/completions"
-    assert engine.model == "tiny-model"
-    assert engine.id == "llm" and "tiny-model" in engine.version
-    assert "sk-test-123" not in repr(vars(engine))
-
-
-def test_local_llm_servers_need_no_key() -> None:
-    engine = make_engine(Settings(engine="llm", llm_base_url="http://127.0.0.1:9/v1"))
-    assert isinstance(engine, LLMEngine)
-    body = engine.request_body(TextTask(kind=TextKind.TITLE, template="x", max_chars=20), "X")
-    assert body["temperature"] == 0
-    assert isinstance(body["seed"], int)

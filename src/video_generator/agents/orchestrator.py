@@ -84,7 +84,13 @@ class Orchestrator(Agent):
     ) -> None:
         settings = get_settings()
         self.client = client
-        self.spec = load_workflow(workflow_path or settings.workflow)
+        # Text nodes wait as long as their LLM calls may take. Imported here: `vidgen plan`
+        # imports this module and must not load the engines (and aiohttp) to plan.
+        from video_generator.engines.llm.timeouts import fit_text_timeouts
+
+        self.spec = fit_text_timeouts(
+            load_workflow(workflow_path or settings.workflow), settings.llm_timeout_s
+        )
         self.mode = mode or settings.schedule_mode
         self.max_concurrency = max_concurrency or settings.max_concurrency
         self.call_timeout_s = settings.call_timeout_s
@@ -163,7 +169,13 @@ class Orchestrator(Agent):
                 cached = cached or bool(data and data.get("cached"))
                 await node_progress(fraction, message, data)
 
-            output = await self.client.call(node.agent, node.skill, inputs, watch, node_options)
+            try:
+                output = await self.client.call(node.agent, node.skill, inputs, watch, node_options)
+            except AgentError as exc:
+                if exc.code.startswith("engine_"):
+                    # A text engine's error says what to fix (URL, key): the run fails with it.
+                    step_errors[node.id] = exc
+                raise
             return CachedOutput(output) if cached else output
 
         executor = WorkflowExecutor(run_node, mode=self.mode, max_concurrency=self.max_concurrency)

@@ -23,16 +23,31 @@ from dataclasses import dataclass, field
 import structlog
 
 from a2a_mcp.agent import Agent, Progress, skill
-from video_generator.engines import TemplateEngine, TextEngine, TextKind, TextTask
+from video_generator.engines import (
+    EngineUnavailableError,
+    LLMEngine,
+    ModelReplyError,
+    TemplateEngine,
+    TextEngine,
+    TextKind,
+    TextTask,
+)
 from video_generator.engines.english import (
+    capitalize_first,
     is_generic_audience,
     is_wh_phrase,
     person_from_audience,
     strip_end_punctuation,
     tidy,
     title_case,
+    truncate,
 )
 from video_generator.engines.fill import can_fill, fill
+from video_generator.engines.llm.storyboard import (
+    SCENE_TITLE_CHARS,
+    ShotFrame,
+    StoryboardOutline,
+)
 from video_generator.models import (
     Brief,
     CameraMovement,
@@ -46,6 +61,7 @@ from video_generator.models import (
     StoryboardRequest,
     Transition,
 )
+from video_generator.origin import TextOrigin
 from video_generator.templates import Template, TemplateCache, brief_seed, get_templates
 
 log = structlog.get_logger(component="scene_designer")
@@ -125,7 +141,17 @@ class SceneDesigner(Agent):
             f"{len(design.scenes)} scenes and {shots} shots planned",
             {"scenes": len(design.scenes), "shots": shots},
         )
+        fallback: str | None = None
+        if isinstance(self.engine, LLMEngine):  # the engine writes whole storyboards: ask it
+            storyboard, fallback = await _storyboard_by_model(self.engine, design)
+            if storyboard is not None:
+                await progress(1.0, f"storyboard written by {self.engine.client.model}")
+                return storyboard
         storyboard = await design.write()
+        if fallback is not None:
+            storyboard = storyboard.model_copy(
+                update={"origin": TextOrigin(fallback_reason=fallback)}
+            )
         await progress(0.9, f"prompts written for {shots} shots", {"shots": shots})
         await asyncio.gather(*(self.templates.record_use(t) for t in design.used))
         await progress(1.0, "storyboard ready", {"scenes": len(storyboard.scenes)})
@@ -505,3 +531,90 @@ class _StoryboardPlan:
                 as_sentence=False,
             ),
         ]
+
+
+# ---------------------------------------------------------------- the LLM path (words-llm)
+
+
+async def _storyboard_by_model(
+    engine: LLMEngine, design: _StoryboardPlan
+) -> tuple[Storyboard | None, str | None]:
+    """The model's shots on the plan's scenes, types and moves, or (None, why) to fall back."""
+    outline = StoryboardOutline(
+        brief=design.brief,
+        script=design.script,
+        scenes=tuple((scene.id, scene.segment.id) for scene in design.scenes),
+        shots=tuple(
+            ShotFrame(
+                id=shot.id,
+                segment_id=shot.segment.id,
+                scene_id=scene.id,
+                type=shot.type.value,
+                camera=shot.camera.key,
+                on_screen=shot.on_screen,
+            )
+            for scene in design.scenes
+            for shot in scene.shots
+        ),
+        palette=design.palette.text,
+        moods={scene.id: scene.mood for scene in design.scenes},
+    )
+    try:
+        reply, _ = await engine.write_storyboard(outline)
+    except (ModelReplyError, EngineUnavailableError) as exc:
+        reason = f"{exc.message}; the storyboard is the offline draft"
+        log.warning("llm_fallback", agent="scene_designer", reason=reason)
+        return None, reason
+    texts = {shot.id: shot for shot in reply.shots}
+    titles = {scene.id: scene.title for scene in reply.scenes}
+    colors = list(design.palette.data.get("colors", ["#ffffff"]))
+    look = strip_end_punctuation(tidy(reply.look))
+    scenes: list[Scene] = []
+    for scene in design.scenes:
+        built: list[Shot] = []
+        for shot in scene.shots:
+            text = texts[shot.id]
+            subject = strip_end_punctuation(tidy(text.subject))
+            prompt = strip_end_punctuation(tidy(text.prompt))
+            if look and look.lower() not in prompt.lower():
+                prompt = f"{prompt}, {look}"  # one look across every shot
+            action, setting = strip_end_punctuation(tidy(text.action)), tidy(text.setting)
+            built.append(
+                Shot(
+                    id=shot.id,
+                    segment_id=shot.segment.id,
+                    type=shot.type,
+                    camera_movement=CameraMovement(shot.camera.key),
+                    composition=shot.composition.key,
+                    subject=subject,
+                    visual_description=capitalize_first(f"{subject} {action}, {setting}").rstrip(
+                        "."
+                    )
+                    + ".",
+                    on_screen_text=shot.on_screen,
+                    transition=shot.transition,
+                    mood=scene.mood,
+                    palette=colors,
+                    prompts=GenerationPrompts(
+                        prompt=prompt,
+                        motion_prompt=tidy(text.motion_prompt),
+                        negative_prompt=tidy(text.negative_prompt)
+                        or "blurry, low resolution, watermark, text",
+                    ),
+                    search_terms=search_terms_for(subject, design.brief.topic),
+                )
+            )
+        scenes.append(
+            Scene(
+                id=scene.id,
+                segment_id=scene.segment.id,
+                title=truncate(tidy(titles[scene.id]), SCENE_TITLE_CHARS),
+                mood=scene.mood,
+                palette=colors,
+                shots=built,
+            )
+        )
+    storyboard = Storyboard(
+        title=design.script.title, style=design.brief.style, scenes=scenes, origin=engine.origin
+    )
+    return storyboard, None

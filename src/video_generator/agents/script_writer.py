@@ -26,7 +26,15 @@ from typing import Any
 import structlog
 
 from a2a_mcp.agent import Agent, Progress, skill
-from video_generator.engines import TemplateEngine, TextEngine, TextKind, TextTask
+from video_generator.engines import (
+    EngineUnavailableError,
+    LLMEngine,
+    ModelReplyError,
+    TemplateEngine,
+    TextEngine,
+    TextKind,
+    TextTask,
+)
 from video_generator.engines.english import (
     ensure_sentence,
     hashtag,
@@ -40,9 +48,11 @@ from video_generator.engines.english import (
     tidy,
     title_case,
     topic_hashtags,
+    truncate,
     word_count,
 )
 from video_generator.engines.fill import can_fill, fill, placeholders
+from video_generator.engines.llm.script import ScriptOutline, SegmentBudget, budget_for
 from video_generator.models import (
     Brief,
     Hook,
@@ -53,6 +63,7 @@ from video_generator.models import (
     Style,
     Tone,
 )
+from video_generator.origin import TextOrigin
 from video_generator.platforms import get_platform, shots_per_minute_bounds
 from video_generator.settings import get_settings
 from video_generator.templates import Template, TemplateCache, brief_seed, get_templates
@@ -230,7 +241,18 @@ class ScriptWriter(Agent):
             f"{writer.hook_template.group} hook and {len(writer.drafts)} segments planned",
             {"segments": len(writer.drafts), "hook_pattern": writer.hook_template.group},
         )
+        fallback: str | None = None
+        if isinstance(self.engine, LLMEngine):  # the engine writes whole scripts: ask it
+            script, fallback = await _script_by_model(self.engine, writer)
+            if script is not None:
+                await progress(1.0, f"script written by {self.engine.client.model}")
+                return script
+            # The offline draft, planned again in a language the template engine writes.
+            writer = _ScriptPlan(brief, self.templates, TemplateEngine())
+            writer.plan()
         script = await writer.write()
+        if fallback is not None:
+            script = script.model_copy(update={"origin": TextOrigin(fallback_reason=fallback)})
         await progress(
             0.9,
             f"paced at {writer.shots_per_minute:.1f} shots/min "
@@ -844,3 +866,79 @@ def _parse_hashtags(text: str) -> list[str]:
         if len(tag) > 1 and tag.lower() not in {t.lower() for t in tags}:
             tags.append(tag)
     return tags
+
+
+# ---------------------------------------------------------------- the LLM path (words-llm)
+
+
+def _script_outline(writer: _ScriptPlan) -> ScriptOutline:
+    """The offline plan's segments and budgets, for the model to write."""
+    platforms = [get_platform(p) for p in writer.platforms]
+    segments = tuple(
+        SegmentBudget(id=d.id, type=d.type.value, words=writer.hook_limit, most=writer.hook_limit)
+        if d.type is SegmentType.HOOK
+        else budget_for(d.id, d.type.value, max(4, d.words), d.key_point)
+        for d in writer.drafts
+    )
+    return ScriptOutline(
+        brief=writer.brief,
+        wpm=writer.wpm,
+        budget=writer.budget,
+        segments=segments,
+        on_screen_chars=writer.on_screen_chars,
+        title_chars=min([TITLE_MAX_CHARS, *(p.title_max_chars for p in platforms)]),
+        hashtags=(min(p.hashtags[0] for p in platforms), max(p.hashtags[1] for p in platforms)),
+        platforms=tuple(p.name for p in platforms),
+        hook_window_s=min(p.hook_window_s for p in platforms),
+    )
+
+
+async def _script_by_model(
+    engine: LLMEngine, writer: _ScriptPlan
+) -> tuple[Script | None, str | None]:
+    """The model's script on the plan's outline, or (None, why) for the offline fallback."""
+    outline = _script_outline(writer)
+    try:
+        reply, _ = await engine.write_script(outline)
+    except (ModelReplyError, EngineUnavailableError) as exc:
+        reason = f"{exc.message}; the script is the offline draft"
+        log.warning("llm_fallback", agent="script_writer", reason=reason)
+        return None, reason
+    segments: list[Segment] = []
+    for draft, text in zip(writer.drafts, reply.segments, strict=True):
+        narration = tidy(text.narration)
+        words = word_count(narration)
+        segments.append(
+            Segment(
+                id=draft.id,
+                type=draft.type,
+                narration=narration,
+                on_screen_text=truncate(tidy(text.on_screen_text), writer.on_screen_chars).rstrip(
+                    "."
+                ),
+                word_count=words,
+                estimated_s=round(spoken_seconds(words, writer.wpm), 2),
+                shot_count=1,
+                optional=draft.optional,
+                key_point=draft.key_point,
+            )
+        )
+    writer._pace(segments)
+    writer._mark_droppable(segments)
+    tags = " ".join(t if t.startswith("#") else f"#{t}" for t in reply.hashtags)
+    hashtags = _parse_hashtags(tags)[: outline.hashtags[1]]
+    return (
+        Script(
+            title=truncate(tidy(reply.title), outline.title_chars),
+            language=writer.brief.language,
+            hook=Hook(text=segments[0].narration, pattern="llm"),
+            segments=segments,
+            call_to_action=outline.cta or tidy(reply.call_to_action),
+            hashtags=hashtags or topic_hashtags(writer.context["topic"])[: outline.hashtags[1]],
+            words_per_minute=writer.wpm,
+            total_words=sum(s.word_count for s in segments),
+            estimated_s=round(sum(s.estimated_s for s in segments), 2),
+            origin=engine.origin,
+        ),
+        None,
+    )

@@ -26,6 +26,8 @@ USER_ERROR_CODES = {
     "port_in_use",
     "cut_impossible",
     "unauthorized",
+    "engine_config",  # VG_ENGINE / VG_LLM_* incomplete or wrong (docs/engines.md)
+    "engine_auth",  # the LLM server refused the key
 }
 
 

@@ -121,6 +121,8 @@ def cmd_make(args: argparse.Namespace) -> int:
         )
     _check_render_flags(args)
     _check_brief(args.brief)
+    if args.remote is not None:
+        _warn_ignored_engine()
     # Imported once the input is known to be good: a mistake is refused without the wait.
     from video_generator.package import default_out_dir
     from video_generator.progress_view import ProgressView
@@ -202,6 +204,11 @@ def cmd_make(args: argparse.Namespace) -> int:
             remote=args.remote is not None,
             remote_url=args.remote or "",
         )
+    for reason in dict.fromkeys(
+        o.fallback_reason for o in (package.script.origin, package.storyboard.origin)
+    ):
+        if reason:
+            print(f"warning: {reason}", file=sys.stderr)
     if args.json:
         sys.stdout.write(package.model_dump_json(indent=2) + "\n")
     else:
@@ -421,7 +428,27 @@ def _print_render(summary: Any, out_dir: Path) -> None:
             print(f"  final   {item.platform:<16} {item.duration_s:5.1f} s: {out_dir / item.final}")
 
 
+def _warn_ignored_engine() -> None:
+    """With --remote the orchestrator's agents write the text: this process's engine settings
+    do nothing, which a user who set them should hear."""
+    import os
+
+    ignored = [
+        name
+        for name in ("VG_ENGINE", "VG_LLM_BASE_URL", "VG_LLM_MODEL")
+        if os.environ.get(name, "").strip()
+    ]
+    if ignored:
+        print(
+            f"warning: {', '.join(ignored)} set here is ignored with --remote: the mesh's own "
+            "engine writes the text (the summary says which)",
+            file=sys.stderr,
+        )
+
+
 def _print_summary(package: Any, out_dir: Path) -> None:
+    from video_generator.origin import describe_text
+
     brief = package.brief
     print(f"{package.script.title}")
     print(
@@ -430,6 +457,7 @@ def _print_summary(package: Any, out_dir: Path) -> None:
     )
     if brief.assumed:
         print(f"  assumed (not in the brief): {', '.join(brief.assumed)}")
+    print(f"  words: {describe_text(package.script.origin, package.storyboard.origin)}")
     if package.script.language != brief.language:
         # The offline engine writes English only; say so rather than let it pass unnoticed.
         print(

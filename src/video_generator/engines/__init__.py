@@ -1,4 +1,4 @@
-"""Text engines: one interface (TextEngine), an offline template engine and an LLM engine."""
+"""Text engines: one interface (TextEngine), the offline template engine and the LLM engine."""
 
 from __future__ import annotations
 
@@ -6,12 +6,15 @@ from video_generator.engines.base import (
     EngineAuthError,
     EngineConfigError,
     EngineError,
+    EngineReplyError,
     EngineUnavailableError,
+    EngineUnreachableError,
+    ModelReplyError,
     TextEngine,
     TextKind,
     TextTask,
 )
-from video_generator.engines.llm import LLMEngine, SessionFactory
+from video_generator.engines.llm import ChatClient, LLMEngine, SessionFactory, resolve_llm
 from video_generator.engines.template import TemplateEngine
 from video_generator.settings import Settings, get_settings
 
@@ -19,19 +22,33 @@ from video_generator.settings import Settings, get_settings
 def make_engine(
     settings: Settings | None = None, *, session_factory: SessionFactory | None = None
 ) -> TextEngine:
-    """The engine the settings name: "template" (offline, default) or "llm"."""
+    """The engine VG_ENGINE names: auto (default: an LLM when one is configured or a local
+    Ollama answers, else offline), llm, or offline."""
     settings = settings or get_settings()
-    if settings.engine == "llm":
-        return LLMEngine.from_settings(settings, session_factory=session_factory)
-    return TemplateEngine()
+    target = resolve_llm(settings)
+    if target is None:
+        return TemplateEngine()
+    client = ChatClient(
+        base_url=target.base_url,
+        model=target.model,
+        api_key=settings.llm_api_key,
+        session_factory=session_factory,
+        timeout_s=settings.llm_timeout_s,
+        attempts=settings.llm_attempts,
+    )
+    return LLMEngine(client)
 
 
 __all__ = [
+    "ChatClient",
     "EngineAuthError",
     "EngineConfigError",
     "EngineError",
+    "EngineReplyError",
     "EngineUnavailableError",
+    "EngineUnreachableError",
     "LLMEngine",
+    "ModelReplyError",
     "SessionFactory",
     "TemplateEngine",
     "TextEngine",

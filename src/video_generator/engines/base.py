@@ -109,7 +109,29 @@ class EngineAuthError(EngineError):
 
 
 class EngineUnavailableError(EngineError):
-    """The model API did not answer in time or kept failing (timeouts, 429, 5xx)."""
+    """The model API did not answer in time or kept failing (timeouts, 429, 5xx). Not retried
+    by the workflow: the client already retried within the request's deadline."""
 
     code = "engine_unavailable"
-    retryable = True
+
+
+class EngineUnreachableError(EngineError):
+    """Nothing answers at the server's address (connection refused, unknown host)."""
+
+    code = "engine_unreachable"
+
+
+class EngineReplyError(EngineError):
+    """The server answered HTTP 200 with something that is not a chat completion."""
+
+    code = "engine_bad_reply"
+
+
+class ModelReplyError(EngineError):
+    """The model's replies did not meet the task, repair round included; `problems` says why."""
+
+    code = "model_reply_invalid"
+
+    def __init__(self, message: str, problems: list[str]) -> None:
+        super().__init__(message, details={"problems": problems[:20]})
+        self.problems = problems

@@ -11,6 +11,7 @@ import re
 from html import escape
 
 from video_generator.models import PlatformCut, Scene, Shot, VideoPackage
+from video_generator.origin import describe_text
 from video_generator.output.common import (
     HEX_COLOUR,
     Index,
@@ -411,6 +412,8 @@ def storyboard_html(pkg: VideoPackage) -> str:
         f'<p class="eyebrow">Storyboard · {e(board.style.value)} · {len(board.scenes)} scenes · '
         f"{len(shots)} shots · {e(clock(pkg.timing.total_s))}</p>",
         f'<h1 dir="auto">{e(script.title)}</h1>',
+        f'<p class="eyebrow" id="text-origin">Words: '
+        f"{e(describe_text(script.origin, board.origin))}</p>",
         f'<blockquote class="brief" dir="auto">{e(brief.text)}</blockquote>',
         f'<dl class="facts">{fact_html}</dl>',
         status,

@@ -1,0 +1,8 @@
+"""Suite-wide: the offline engine, so a local Ollama (VG_ENGINE=auto finds one) cannot change
+what the tests see; tests/llm chooses its engine itself."""
+
+from __future__ import annotations
+
+import os
+
+os.environ["VG_ENGINE"] = "offline"
