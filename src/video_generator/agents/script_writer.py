@@ -40,6 +40,7 @@ from video_generator.engines.english import (
     tidy,
     title_case,
     topic_hashtags,
+    truncate,
     word_count,
 )
 from video_generator.engines.fill import can_fill, fill, placeholders
@@ -47,7 +48,9 @@ from video_generator.models import (
     Brief,
     Hook,
     Script,
+    MAX_SEGMENTS,
     ScriptRequest,
+    ScriptSource,
     Segment,
     SegmentType,
     Style,
@@ -217,6 +220,9 @@ class ScriptWriter(Agent):
     )
     async def write_script(self, request: ScriptRequest, progress: Progress) -> Script:
         """Write the script for a brief: same brief, same script."""
+        if request.source is not None:
+            # The creator's own words come first: timed and paced, never rewritten.
+            return await self._adopt(request, progress)
         brief = request.brief
         writer = _ScriptPlan(brief, self.templates, self.engine)
         await progress(
@@ -251,6 +257,72 @@ class ScriptWriter(Agent):
             segments=len(script.segments),
         )
         return script
+
+
+    async def _adopt(self, request: ScriptRequest, progress: Progress) -> Script:
+        assert request.source is not None
+        script = adopt_script(request.brief, request.source, self.templates)
+        await asyncio.gather(*(self.templates.record_use(t) for t in script.template_ids))
+        await progress(
+            1.0,
+            f"creator's script paced: {script.total_words} words, ~{script.estimated_s:.0f} s",
+            {"words": script.total_words, "estimated_s": script.estimated_s, "source": "creator"},
+        )
+        log.info("script_adopted", words=script.total_words, segments=len(script.segments))
+        return script
+
+
+def adopt_script(brief: Brief, source: ScriptSource, templates: TemplateCache) -> Script:
+    """A creator's script as a Script: their words as written, counted, timed and paced."""
+    plan = _ScriptPlan(brief, templates, TemplateEngine())
+    count = len(source.segments)
+    taken = {s.id for s in source.segments if s.id}
+    numbers = (f"seg-{n:02d}" for n in range(1, MAX_SEGMENTS + count + 1))
+    segments: list[Segment] = []
+    for position, given in enumerate(source.segments):
+        kind = given.type or (
+            SegmentType.HOOK
+            if position == 0
+            else SegmentType.CTA
+            if position == count - 1
+            else SegmentType.POINT
+        )
+        segment_id = given.id or next(n for n in numbers if n not in taken)
+        taken.add(segment_id)
+        narration = " ".join(given.narration.split())
+        words = word_count(narration)
+        segments.append(
+            Segment(
+                id=segment_id,
+                type=kind,
+                narration=narration,
+                on_screen_text=(given.on_screen_text or "").strip(),
+                word_count=words,
+                estimated_s=round(spoken_seconds(words, plan.wpm), 2),
+                shot_count=1,
+                key_point=given.key_point,
+            )
+        )
+    plan._pace(segments)
+    plan._mark_droppable(segments)
+    limit = min([TITLE_MAX_CHARS, *(get_platform(p).title_max_chars for p in plan.platforms)])
+    title = truncate((source.title or title_case(plan.context["topic"])).strip(), limit)
+    hashtags = source.hashtags
+    if not hashtags:
+        plan._hashtags_task()
+        hashtags = plan.hashtags
+    return Script(
+        title=title,
+        language=brief.language,
+        hook=Hook(text=segments[0].narration, pattern="creator"),
+        segments=segments,
+        call_to_action=(source.call_to_action or segments[-1].narration).strip(),
+        hashtags=hashtags,
+        words_per_minute=plan.wpm,
+        total_words=sum(s.word_count for s in segments),
+        estimated_s=round(sum(s.estimated_s for s in segments), 2),
+        template_ids=list(plan.used),
+    )
 
 
 class _ScriptPlan:
