@@ -829,14 +829,18 @@ class VideoRequest(Model):
         default=None,
         description="Also render the videos (preview.mp4 per platform, final.mp4 with a model).",
     )
-    platforms: list[str] | None = Field(
+    platforms: list[Annotated[str, Field(max_length=MAX_ID)]] | None = Field(
         default=None,
         min_length=1,
+        max_length=MAX_PLATFORMS,
         description="Platform ids (or names) from the registry; when given, they win over "
         "the brief's.",
     )
     duration_s: float | None = Field(
-        default=None, gt=0, description="Target length in seconds; wins over the brief's."
+        default=None,
+        gt=0,
+        le=MAX_VIDEO_S,
+        description="Target length in seconds; wins over the brief's.",
     )
     # words-offline: bring your own script
     script: ScriptSource | None = Field(
