@@ -45,10 +45,10 @@ from video_generator.engines.english import (
 )
 from video_generator.engines.fill import can_fill, fill, placeholders
 from video_generator.models import (
+    MAX_SEGMENTS,
     Brief,
     Hook,
     Script,
-    MAX_SEGMENTS,
     ScriptRequest,
     ScriptSource,
     Segment,
@@ -257,7 +257,6 @@ class ScriptWriter(Agent):
             segments=len(script.segments),
         )
         return script
-
 
     async def _adopt(self, request: ScriptRequest, progress: Progress) -> Script:
         assert request.source is not None

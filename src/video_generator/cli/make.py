@@ -21,7 +21,7 @@ def register(commands: Any) -> None:
         "brief",
         nargs="?",
         help='the brief, in quotes, e.g. "a 30s TikTok about tea" (with --script: platforms, '
-        "length and tone, e.g. \"45 seconds, TikTok, calm\")",
+        'length and tone, e.g. "45 seconds, TikTok, calm")',
     )
     make.add_argument(
         "--script",
@@ -341,9 +341,7 @@ def _read_script(args: argparse.Namespace) -> _Script | None:
         # A brief on the command line wins over the file's "Brief:" line.
         line = args.brief if args.brief else found.brief
         text = brief_text(line, found.source, fallback_topic=_stem_topic(args.script))
-        parse_brief(
-            text, platforms=_platforms(args.platforms), duration_s=args.length or 60.0
-        )
+        parse_brief(text, platforms=_platforms(args.platforms), duration_s=args.length or 60.0)
     except (ScriptFileError, BriefError) as exc:
         raise UserError(str(exc)) from None
     return _Script(found.source, text)
