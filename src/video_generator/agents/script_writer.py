@@ -178,6 +178,7 @@ class _Draft:
     sentences: list[Template] = field(default_factory=list)
     words: int = 0
     on_screen: Template | None = None
+    notice: str = ""  # the offline draft's word on health, money and legal topics
 
 
 @dataclass
@@ -360,6 +361,7 @@ class _ScriptPlan:
         )
         self.drafts: list[_Draft] = []
         self.shots_per_minute = 0.0
+        self.notice = self._notice()
 
     # ------------------------------------------------------------ helpers
 
@@ -393,6 +395,15 @@ class _ScriptPlan:
         if not is_generic_audience(self.brief.audience):
             context["audience"] = tidy(self.brief.audience)
         return context
+
+    def _notice(self) -> str:
+        """On health, money and legal topics: the sentence saying the facts are not ours."""
+        said = " ".join([self.brief.topic, *self.brief.key_points, self.brief.text]).lower()
+        for template in self.templates.select("notice"):
+            stems = [str(w).lower() for w in template.data.get("words", [])]
+            if any(re.search(rf"\b{re.escape(stem)}", said) for stem in stems):
+                return fill(self._use(template).text, self.context)
+        return ""
 
     # ------------------------------------------------------------ planning
 
@@ -490,9 +501,13 @@ class _ScriptPlan:
     def _compose_all(self, drafts: list[_Draft]) -> None:
         """Number the segments, share out the words and write every segment's sentences."""
         self.sentence_uses = {}
+        carrier = next(
+            (d for d in drafts if d.type not in (SegmentType.HOOK, SegmentType.CTA)), None
+        )
         for index, draft in enumerate(drafts, start=1):
             draft.id = f"seg-{index:02d}"
             draft.sentences = []
+            draft.notice = self.notice if draft is carrier else ""
             draft.words = self.hook_words if draft.type is SegmentType.HOOK else 0
         # Word targets: what the hook leaves, shared out by the structure's weights.
         left = max(0, self.budget - self.hook_words)
@@ -656,7 +671,7 @@ class _ScriptPlan:
             lead, words = fitting[0] if fitting else min(measured, key=lambda pair: pair[1])
             draft.sentences.append(self._use(lead))
             self.sentence_uses[lead.id] = self.sentence_uses.get(lead.id, 0) + 1
-            draft.words = words
+            draft.words = words + word_count(draft.notice)
         bodies = self._fillable(f"{kind}.body", f"{draft.id}:body", context)
         while draft.target - draft.words >= (1 if extend else 3) and bodies:
             # Unused sentences first; once a long video spends the pool, the least used ones
@@ -804,6 +819,8 @@ class _ScriptPlan:
                 narration = f"{lead} {cta_text}".strip()
             else:
                 narration = texts[narration_index[draft.id]]
+            if draft.notice:
+                narration = f"{draft.notice} {narration}"
             on_screen = texts[on_screen_index[draft.id]] if draft.id in on_screen_index else ""
             words = word_count(narration)
             segments.append(
@@ -817,6 +834,7 @@ class _ScriptPlan:
                     shot_count=1,
                     optional=draft.optional,
                     key_point=draft.key_point,
+                    draft_lines=self._draft_lines(draft, narration, hook_text, cta_text),
                 )
             )
         self._pace(segments)
@@ -829,6 +847,8 @@ class _ScriptPlan:
                 text=hook_text,
                 pattern=self.hook_template.group,
                 template_id=self.hook_template.id,
+                # Invented from a template; an engine that rewrote it made it its own.
+                draft=hook_text == fill(self.hook_template.text, self.context),
             ),
             segments=segments,
             call_to_action=cta_text,
@@ -837,7 +857,30 @@ class _ScriptPlan:
             total_words=total_words,
             estimated_s=round(sum(s.estimated_s for s in segments), 2),
             template_ids=list(self.used),
+            cta_draft=self.cta_template is not None and cta_text == self.cta_text,
         )
+
+    def _draft_lines(self, draft: _Draft, narration: str, hook: str, cta: str) -> list[str]:
+        """The sentences of a segment the offline engine invented: every template sentence
+        that carries none of the brief's own words (its key point, its call to action).
+
+        Only lines found verbatim in the narration count: text an engine rewrote is its own."""
+        if draft.type is SegmentType.HOOK:
+            return [hook] if hook == fill(self.hook_template.text, self.context) else []
+        brief_points = bool(self.brief.key_points)
+        lines = [draft.notice] if draft.notice else []
+        for template in draft.sentences:
+            names = {n[:1].lower() + n[1:] for n in placeholders(template.text)}
+            own = (
+                "key_point" in names
+                or ("point" in names and draft.key_point is not None)
+                or ("points_list" in names and brief_points)
+            )
+            if not own:
+                lines.append(fill(template.text, draft.context))
+        if draft.type is SegmentType.CTA and self.cta_template is not None:
+            lines.append(cta)
+        return [line for line in lines if line and line in narration]
 
     def _title_task(self) -> TextTask:
         limit = min([TITLE_MAX_CHARS, *(get_platform(p).title_max_chars for p in self.platforms)])
