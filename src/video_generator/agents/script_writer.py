@@ -57,6 +57,7 @@ from video_generator.models import (
     Tone,
 )
 from video_generator.platforms import get_platform, shots_per_minute_bounds
+from video_generator.quality import names
 from video_generator.settings import get_settings
 from video_generator.templates import Template, TemplateCache, brief_seed, get_templates
 
@@ -362,6 +363,7 @@ class _ScriptPlan:
         self.drafts: list[_Draft] = []
         self.shots_per_minute = 0.0
         self.notice = self._notice()
+        self.topic_line = ""  # "This one is about {topic}.", when nothing else names it
 
     # ------------------------------------------------------------ helpers
 
@@ -449,6 +451,14 @@ class _ScriptPlan:
                 )
         fixed = list(self.used)
         self._compose_all(drafts)
+        if not self._names_topic(drafts):
+            # Build on what the brief gives: a draft that never says its topic is filler.
+            line = next(iter(self._fillable("topic.lead", "topic", self.context)), None)
+            if line is not None:
+                fixed.append(line.id)
+                self.topic_line = fill(line.text, self.context)
+                self.used = list(fixed)
+                self._compose_all(drafts)
         # Key points that cannot fit the length push the optional beats (recap, proof, intro)
         # out, latest first; what still does not fit is reported, not cut from the points.
         while self._words(drafts) > self.budget * 1.08:
@@ -476,6 +486,13 @@ class _ScriptPlan:
             for template in [*draft.sentences, *([draft.on_screen] if draft.on_screen else [])]:
                 self._use(template)
 
+    def _names_topic(self, drafts: Sequence[_Draft]) -> bool:
+        """Does the planned narration name the topic or a key point anywhere?"""
+        texts = [fill(self.hook_template.text, self.context), self.cta_text, self.notice]
+        texts += [fill(t.text, d.context) for d in drafts for t in d.sentences]
+        subjects = [self.brief.topic, *self.brief.key_points]
+        return any(names(subject, text) for subject in subjects for text in texts if text)
+
     @staticmethod
     def _words(drafts: Sequence[_Draft]) -> int:
         return sum(d.words for d in drafts)
@@ -502,12 +519,13 @@ class _ScriptPlan:
         """Number the segments, share out the words and write every segment's sentences."""
         self.sentence_uses = {}
         carrier = next(
-            (d for d in drafts if d.type not in (SegmentType.HOOK, SegmentType.CTA)), None
+            (d for d in drafts if d.type not in (SegmentType.HOOK, SegmentType.CTA)), drafts[-1]
         )
+        prefix = " ".join(line for line in (self.notice, self.topic_line) if line)
         for index, draft in enumerate(drafts, start=1):
             draft.id = f"seg-{index:02d}"
             draft.sentences = []
-            draft.notice = self.notice if draft is carrier else ""
+            draft.notice = prefix if draft is carrier else ""
             draft.words = self.hook_words if draft.type is SegmentType.HOOK else 0
         # Word targets: what the hook leaves, shared out by the structure's weights.
         left = max(0, self.budget - self.hook_words)
@@ -720,7 +738,7 @@ class _ScriptPlan:
         self.cta_text = cta_text
         self.cta_template = template
         draft.context = {**self.context, "cta": cta_text}
-        draft.words = word_count(cta_text)
+        draft.words = word_count(cta_text) + word_count(draft.notice)
         if draft.target - draft.words >= 2:
             leads = self._fillable("cta.lead", "cta:lead", draft.context)
             for lead in leads:
@@ -868,7 +886,7 @@ class _ScriptPlan:
         if draft.type is SegmentType.HOOK:
             return [hook] if hook == fill(self.hook_template.text, self.context) else []
         brief_points = bool(self.brief.key_points)
-        lines = [draft.notice] if draft.notice else []
+        lines = [x for x in (self.notice, self.topic_line) if x] if draft.notice else []
         for template in draft.sentences:
             names = {n[:1].lower() + n[1:] for n in placeholders(template.text)}
             own = (

@@ -12,6 +12,7 @@ from typing import Any
 
 from a2a_mcp.events import ProgressEvent
 from video_generator.cli.common import UserError, add_command, quality_exit
+from video_generator.script_file import split_sentences
 from video_generator.settings import get_settings
 
 
@@ -247,7 +248,18 @@ def cmd_make(args: argparse.Namespace) -> int:
         _print_summary(package, out_dir)
         if package.render is not None:
             _print_render(package.render, out_dir)
+    _draft_note(package, sys.stderr if args.json else sys.stdout)
     return quality_exit(package.quality)
+
+
+def _draft_note(package: Any, stream: Any) -> None:
+    """Once per run: the text is an offline draft, and how to get real words."""
+    from video_generator.output.common import DRAFT_NOTE, draft_lines
+
+    count = draft_lines(package.script)
+    if count:
+        total = sum(len(split_sentences(s.narration)) for s in package.script.segments)
+        print(f"note: {count} of {total} lines are drafts. {DRAFT_NOTE}", file=stream)
 
 
 def _bring_rendered(
