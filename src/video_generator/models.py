@@ -658,6 +658,11 @@ class SourceSegment(Model):
         description="Keep this id (a re-render of an edited package); default: by position.",
     )
     key_point: str | None = Field(default=None, max_length=MAX_SHORT)
+    draft_lines: list[Annotated[str, Field(max_length=MAX_TEXT)]] = Field(
+        default_factory=list,
+        max_length=MAX_ITEMS,
+        description="Lines still the offline draft's (a re-render keeps marking them).",
+    )
 
 
 class ScriptSource(Model):

@@ -58,6 +58,7 @@ log = get_logger("package")
 PACKAGE_VERSION = "1"
 PACKAGE_JSON = "package.json"
 CHECKSUMS = "checksums.sha256"
+CREATOR = "creator"  # Hook.pattern of a script in the creator's own words
 TOP_FILES = (
     CHECKSUMS,
     "script.md",
@@ -104,12 +105,12 @@ class PackageReadError(PackageError):
 class PackageEditedError(PackageError):
     """The folder holds hand edits that writing a new package would overwrite."""
 
-    def __init__(self, path: Path, edited: list[str]) -> None:
+    def __init__(self, path: Path, edited: list[str], problem: str | None = None) -> None:
         self.edited = edited
         shown = ", ".join(edited[:4]) + (" ..." if len(edited) > 4 else "")
         super().__init__(
             path,
-            f"holds hand edits ({shown} changed since vidgen wrote it)",
+            problem or f"holds hand edits ({shown} changed since vidgen wrote it)",
             f"Re-render your edits with `vidgen render {path}`, write elsewhere with -o, or "
             "pass --force to overwrite them",
         )
@@ -364,6 +365,18 @@ def _remove_stale(out_dir: Path, old: list[str], keep: set[str]) -> None:
             pass  # not empty: something else lives there, leave it
 
 
+def _creator_words_replaced(out_dir: Path, pkg: VideoPackage) -> bool:
+    """True when the folder holds a creator's own words (made with --script or re-made from
+    edits by `vidgen render`) and pkg would replace them with generated text."""
+    if pkg.script.hook.pattern == CREATOR or not (out_dir / PACKAGE_JSON).is_file():
+        return False
+    try:
+        stored = orjson.loads((out_dir / PACKAGE_JSON).read_bytes())
+        return bool(stored["script"]["hook"]["pattern"] == CREATOR)
+    except (OSError, orjson.JSONDecodeError, KeyError, TypeError):
+        return False
+
+
 def write_package(pkg: VideoPackage, out_dir: Path, *, force: bool = False) -> PackageFiles:
     """Write the folder. A crash never leaves a half-written file, and package.json, written
     last, is present only when every other file is complete.
@@ -380,6 +393,13 @@ def write_package(pkg: VideoPackage, out_dir: Path, *, force: bool = False) -> P
         edited = edited_files(out_dir)
         if edited:
             raise PackageEditedError(out_dir, edited)
+        if _creator_words_replaced(out_dir, pkg):
+            raise PackageEditedError(
+                out_dir,
+                ["script.md"],
+                "holds your own words (a --script or a `vidgen render` of your edits), which "
+                "this generated script would replace",
+            )
     size = sum(len(data) for data in files.values())
     if not out_dir.exists():
         out_dir.parent.mkdir(parents=True, exist_ok=True)

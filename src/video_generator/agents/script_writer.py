@@ -302,6 +302,7 @@ def adopt_script(brief: Brief, source: ScriptSource, templates: TemplateCache) -
                 estimated_s=round(spoken_seconds(words, plan.wpm), 2),
                 shot_count=1,
                 key_point=given.key_point,
+                draft_lines=[line for line in given.draft_lines if line in narration],
             )
         )
     plan._pace(segments)
@@ -312,12 +313,18 @@ def adopt_script(brief: Brief, source: ScriptSource, templates: TemplateCache) -
     if not hashtags:
         plan._hashtags_task()
         hashtags = plan.hashtags
+    cta = (source.call_to_action or segments[-1].narration).strip()
     return Script(
         title=title,
         language=brief.language,
-        hook=Hook(text=segments[0].narration, pattern="creator"),
+        hook=Hook(
+            text=segments[0].narration,
+            pattern="creator",
+            draft=segments[0].narration in segments[0].draft_lines,
+        ),
         segments=segments,
-        call_to_action=(source.call_to_action or segments[-1].narration).strip(),
+        call_to_action=cta,
+        cta_draft=cta in segments[-1].draft_lines,
         hashtags=hashtags,
         words_per_minute=plan.wpm,
         total_words=sum(s.word_count for s in segments),
