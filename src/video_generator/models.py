@@ -844,7 +844,9 @@ class VideoRequest(Model):
     duration_s: float | None = Field(
         default=None,
         gt=0,
-        le=MAX_VIDEO_S,
+        # Looser than any platform so the parser's message ("longer than every requested
+        # platform allows ...") names the limits, rather than a bare bound.
+        le=MAX_TIMELINE_S,
         description="Target length in seconds; wins over the brief's.",
     )
     # words-offline: bring your own script
