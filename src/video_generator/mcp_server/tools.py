@@ -279,6 +279,7 @@ class VidgenTools(Agent):
         run_input = {
             "brief": brief.model_dump(mode="json"),
             "render": RenderRequest().model_dump(mode="json") if request.render else None,
+            "script": None,
         }
         plan = plan_workflow(self.orchestrator.spec, run_input)
         path, total = plan.critical_path()
