@@ -23,6 +23,7 @@ from a2a_mcp.workflow import (
     plan_workflow,
 )
 from video_generator.brief import BriefError, parse_brief
+from video_generator.brief.errors import MIN_DURATION_S
 from video_generator.models import (
     Brief,
     NodeTiming,
@@ -78,6 +79,12 @@ def brief_for_request(request: VideoRequest) -> Brief:
             from video_generator.script_file import script_seconds
 
             seconds = script_seconds(request.script, brief)
+            if seconds < MIN_DURATION_S:
+                raise InvalidBriefError(
+                    f"the script runs about {seconds:g} s when spoken; the shortest video is "
+                    f"{MIN_DURATION_S:g} s: write a few more sentences, or give a length",
+                    details={"field": "script"},
+                )
             brief = parse_brief(text, platforms=request.platforms, duration_s=seconds)
             brief = brief.model_copy(
                 update={"assumed": [a for a in brief.assumed if a != "duration_s"]}
