@@ -410,7 +410,7 @@ class _ScriptPlan:
         said = " ".join([self.brief.topic, *self.brief.key_points, self.brief.text]).lower()
         for template in self.templates.select("notice"):
             stems = [str(w).lower() for w in template.data.get("words", [])]
-            if any(re.search(rf"\b{re.escape(stem)}", said) for stem in stems):
+            if any(re.search(rf"\b(?:{stem})", said) for stem in stems):
                 return fill(self._use(template).text, self.context)
         return ""
 
