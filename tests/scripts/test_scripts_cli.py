@@ -84,7 +84,6 @@ def test_script_flags_win_and_mistakes_exit_2(script_file: Path, tmp_path: Path,
         ["make", "--script", str(empty)],
         ["make", "--script", str(script_file), "--platforms", "myspace"],
         ["make", "--script", str(script_file), "--length", "-3"],
-        ["make"],
     ):
         assert main([*bad, "--quiet"]) == 2, bad
         err = capsys.readouterr().err

@@ -18,6 +18,7 @@ from video_generator.settings import get_settings
 
 def register(commands: Any) -> None:
     make = add_command(commands, "make", cmd_make, "make a video package from a brief")
+    make.set_defaults(make_parser=make)
     make.add_argument(
         "brief",
         nargs="?",
@@ -335,8 +336,9 @@ class _Script:
 def _read_script(args: argparse.Namespace) -> _Script | None:
     """--script FILE read and checked here (exit 2 on a mistake), before any agent is built."""
     if args.script is None:
-        if not args.brief:
-            raise UserError(
+        if args.brief is None:
+            # As argparse says of a missing argument: usage, then the problem, exit 2.
+            args.make_parser.error(
                 'give a brief (vidgen make "a 30 second TikTok about tea") or your own script '
                 "(vidgen make --script script.md)"
             )
