@@ -97,8 +97,9 @@ def brief_for_request(request: VideoRequest) -> Brief:
 class Orchestrator(Agent):
     name = "orchestrator"
     description = (
-        "Turns a natural-language brief (or the creator's own script) into a short-video package: script, "
-        "storyboard with generation prompts, timing sheet, captions and one cut per platform."
+        "Turns a natural-language brief (or the creator's own script) into a short-video "
+        "package: script, storyboard with generation prompts, timing sheet, captions and one "
+        "cut per platform."
     )
     version = "1.0.0"
     default_port = 10100
