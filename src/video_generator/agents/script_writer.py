@@ -224,7 +224,7 @@ class ScriptWriter(Agent):
         """Write the script for a brief: same brief, same script."""
         if request.source is not None:
             # The creator's own words come first: timed and paced, never rewritten.
-            return await self._adopt(request, progress)
+            return await self._adopt(request.brief, request.source, progress)
         brief = request.brief
         writer = _ScriptPlan(brief, self.templates, self.engine)
         await progress(
@@ -260,9 +260,8 @@ class ScriptWriter(Agent):
         )
         return script
 
-    async def _adopt(self, request: ScriptRequest, progress: Progress) -> Script:
-        assert request.source is not None
-        script = adopt_script(request.brief, request.source, self.templates)
+    async def _adopt(self, brief: Brief, source: ScriptSource, progress: Progress) -> Script:
+        script = adopt_script(brief, source, self.templates)
         await asyncio.gather(*(self.templates.record_use(t) for t in script.template_ids))
         await progress(
             1.0,
@@ -276,6 +275,7 @@ class ScriptWriter(Agent):
 def adopt_script(brief: Brief, source: ScriptSource, templates: TemplateCache) -> Script:
     """A creator's script as a Script: their words as written, counted, timed and paced."""
     plan = _ScriptPlan(brief, templates, TemplateEngine())
+    plan.used.clear()  # only the hashtags below come from templates, never any words
     count = len(source.segments)
     taken = {s.id for s in source.segments if s.id}
     numbers = (f"seg-{n:02d}" for n in range(1, MAX_SEGMENTS + count + 1))
