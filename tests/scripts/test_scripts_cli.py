@@ -177,3 +177,25 @@ def test_render_reads_package_json_edits_and_refuses_a_broken_one(tmp_path: Path
     assert main(["render", str(out), "--no-video", "--quiet"]) == 2
     assert "not valid JSON" in capsys.readouterr().err
     assert main(["render", str(tmp_path / "nothing"), "--quiet"]) == 2
+
+
+def test_render_without_video_removes_previews_of_the_old_words(tmp_path: Path) -> None:
+    from video_generator.models import RenderedPlatform, RenderSummary
+    from video_generator.package import write_package
+
+    out = tmp_path / "owl"
+    assert main(["make", "a 20 second TikTok about owls", "-o", str(out), "--quiet"]) == 0
+    package = read_package(out)
+    stale = out / "tiktok" / "preview.mp4"
+    stale.write_bytes(b"old words")
+    (out / "tiktok" / "contact.png").write_bytes(b"old")
+    rendered = RenderedPlatform(platform="tiktok", seconds=1, duration_s=20, width=540,
+                                height=960, fps=30, voice=False, preview="tiktok/preview.mp4",
+                                contact="tiktok/contact.png")  # fmt: skip
+    package.render = RenderSummary(full_res=False, platforms=[rendered], seconds=1)
+    write_package(package, out)
+    script_md = out / "script.md"
+    first = package.script.segments[0].narration
+    script_md.write_text(script_md.read_text().replace(first, "Owls hear in three dimensions."))
+    assert main(["render", str(out), "--no-video", "--quiet"]) == 0
+    assert not stale.exists() and read_package(out).render is None

@@ -86,6 +86,10 @@ def cmd_render(args: argparse.Namespace) -> int:
     with view:
         package, files = asyncio.run(_run(request, args, view))
     _write(package, args.folder, force=True)  # the edits are in the new package now
+    if package.render is None and edits.package.render is not None:
+        # The old previews speak the old words: gone, rather than left to mislead.
+        for name in edits.package.render.files():
+            (args.folder / name).unlink(missing_ok=True)
     if package.render is not None:
         _bring_rendered(
             package.render,
