@@ -134,6 +134,11 @@ class Hook(Model):
         max_length=MAX_ID, description="Hook pattern id from the template library, e.g. 'question'."
     )
     template_id: str | None = Field(default=None, max_length=MAX_ID)
+    # words-offline: draft marks
+    draft: bool = Field(
+        default=False,
+        description="A generic line the offline engine invented, for the creator to replace.",
+    )
 
 
 class Segment(Model):
@@ -151,6 +156,13 @@ class Segment(Model):
     optional: bool = Field(default=False, description="May be dropped to fit a short platform.")
     key_point: str | None = Field(
         default=None, max_length=MAX_SHORT, description="The brief's key point it covers."
+    )
+    # words-offline: draft marks
+    draft_lines: list[Annotated[str, Field(max_length=MAX_TEXT)]] = Field(
+        default_factory=list,
+        max_length=MAX_ITEMS,
+        description="Narration sentences that are generic filler the offline engine invented "
+        "(not from the brief): a draft for the creator to replace.",
     )
 
 
@@ -171,6 +183,12 @@ class Script(Model):
     )
     # words-llm: which engine and model wrote the words (offline unless an LLM did).
     origin: TextOrigin = Field(default_factory=TextOrigin)
+    # words-offline: draft marks (the contract's CTA.draft: the CTA is a plain string here)
+    cta_draft: bool = Field(
+        default=False,
+        description="The call to action is a generic line the offline engine chose (the brief "
+        "gave none).",
+    )
 
     @model_validator(mode="after")
     def _bounded_shots(self) -> Script:
@@ -618,6 +636,72 @@ class VideoPackage(Model):
         return {name: self.render.folder / name for name in self.render.files()}
 
 
+# ---------------------------------------------------------------- a creator's own script
+# words-offline: `vidgen make --script`, `vidgen render DIR` and the A2A `script` field.
+
+
+class SourceSegment(Model):
+    """One beat of a creator's script; its narration is used exactly as written."""
+
+    narration: str = Field(min_length=1, max_length=MAX_TEXT)
+    type: SegmentType | None = Field(
+        default=None,
+        description="hook, intro, point, ... (default: the first segment is the hook, the last "
+        "the call to action, the rest points).",
+    )
+    heading: str | None = Field(
+        default=None, max_length=MAX_SHORT, description="The heading the creator gave it."
+    )
+    on_screen_text: str | None = Field(
+        default=None,
+        max_length=MAX_SHORT,
+        description="Text shown over the picture (default: a body segment's heading).",
+    )
+    id: str | None = Field(
+        default=None,
+        max_length=MAX_ID,
+        pattern=r"^seg-[0-9]{2,3}$",
+        description="Keep this id (a re-render of an edited package); default: by position.",
+    )
+    key_point: str | None = Field(default=None, max_length=MAX_SHORT)
+    draft_lines: list[Annotated[str, Field(max_length=MAX_TEXT)]] = Field(
+        default_factory=list,
+        max_length=MAX_ITEMS,
+        description="Lines still the offline draft's (a re-render keeps marking them).",
+    )
+
+
+class ScriptSource(Model):
+    """A creator's script: the words the video speaks, untouched; vidgen times and cuts it."""
+
+    segments: list[SourceSegment] = Field(min_length=2, max_length=MAX_SEGMENTS)
+    title: str | None = Field(default=None, max_length=MAX_SHORT)
+    call_to_action: str | None = Field(
+        default=None,
+        max_length=MAX_SHORT,
+        description="The call to action as a phrase (default: the last segment's narration).",
+    )
+    hashtags: list[Annotated[str, Field(max_length=MAX_SHORT)]] | None = Field(
+        default=None, max_length=MAX_ITEMS
+    )
+
+    @model_validator(mode="after")
+    def _hook_first_cta_last(self) -> ScriptSource:
+        # The gates and the cuts rely on this shape: the hook opens, the call to action closes.
+        first, last = self.segments[0].type, self.segments[-1].type
+        if first not in (None, SegmentType.HOOK):
+            raise ValueError(f"the first segment opens the video: type hook, not {first}")
+        if last not in (None, SegmentType.CTA):
+            raise ValueError(f"the last segment closes the video: type cta, not {last}")
+        for segment in self.segments[1:-1]:
+            if segment.type in (SegmentType.HOOK, SegmentType.CTA):
+                raise ValueError("only the first segment is the hook and the last the cta")
+        ids = [s.id for s in self.segments if s.id]
+        if len(set(ids)) != len(ids):
+            raise ValueError("each segment id may appear once")
+        return self
+
+
 # ---------------------------------------------------------------- skill inputs
 
 
@@ -625,6 +709,8 @@ class ScriptRequest(Model):
     """script_writer.write_script input."""
 
     brief: Brief
+    # words-offline: a creator's script is timed and paced as written, never rewritten
+    source: ScriptSource | None = None
 
 
 class StoryboardRequest(Model):
@@ -768,6 +854,13 @@ class VideoRequest(Model):
         # platform allows ...") names the limits, rather than a bare bound.
         le=MAX_TIMELINE_S,
         description="Target length in seconds; wins over the brief's.",
+    )
+    # words-offline: bring your own script
+    script: ScriptSource | None = Field(
+        default=None,
+        description="The creator's own script: the video speaks these words as written "
+        "(docs/scripts.md). The brief then gives platforms, length and tone; without a length "
+        "the script's spoken length is the target.",
     )
 
     def may_cache(self) -> bool:

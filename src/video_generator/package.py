@@ -3,10 +3,12 @@
 Layout (docs/output.md describes each file):
 
     package.json  script.md  storyboard.md  storyboard.html  timing.json  quality.json  plan.txt
-    <platform>/cut.json  <platform>/captions.srt  <platform>/captions.vtt
+    checksums.sha256  <platform>/cut.json  <platform>/captions.srt  <platform>/captions.vtt
 
 package.json is the source of truth; every other file is rendered from it, byte for byte the
 same for the same package, so check_files can tell a hand-edited or damaged folder.
+checksums.sha256 (`sha256sum -c` reads it) records every file as written, so edited_files can
+tell which ones the creator changed since, package.json included.
 """
 
 from __future__ import annotations
@@ -34,12 +36,14 @@ from video_generator.output.subtitles import to_srt, to_vtt
 
 __all__ = [
     "PACKAGE_VERSION",
+    "PackageEditedError",
     "PackageError",
     "PackageFiles",
     "PackageReadError",
     "PlatformFiles",
     "check_files",
     "default_out_dir",
+    "edited_files",
     "read_package",
     "render_files",
     "slugify",
@@ -53,7 +57,10 @@ log = get_logger("package")
 
 PACKAGE_VERSION = "1"
 PACKAGE_JSON = "package.json"
+CHECKSUMS = "checksums.sha256"
+CREATOR = "creator"  # Hook.pattern of a script in the creator's own words
 TOP_FILES = (
+    CHECKSUMS,
     "script.md",
     "storyboard.md",
     "storyboard.html",
@@ -95,6 +102,20 @@ class PackageReadError(PackageError):
     """DIR is not a package, or its package.json cannot be read as one."""
 
 
+class PackageEditedError(PackageError):
+    """The folder holds hand edits that writing a new package would overwrite."""
+
+    def __init__(self, path: Path, edited: list[str], problem: str | None = None) -> None:
+        self.edited = edited
+        shown = ", ".join(edited[:4]) + (" ..." if len(edited) > 4 else "")
+        super().__init__(
+            path,
+            problem or f"holds hand edits ({shown} changed since vidgen wrote it)",
+            f"Re-render your edits with `vidgen render {path}`, write elsewhere with -o, or "
+            "pass --force to overwrite them",
+        )
+
+
 class PlatformFiles(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -116,6 +137,7 @@ class PackageFiles(BaseModel):
     timing_json: Path
     quality_json: Path
     plan_txt: Path
+    checksums: Path
     platforms: dict[str, PlatformFiles]
     bytes_written: int = 0
 
@@ -128,6 +150,7 @@ class PackageFiles(BaseModel):
             self.timing_json,
             self.quality_json,
             self.plan_txt,
+            self.checksums,
         ]
         per_platform = [
             path
@@ -147,6 +170,7 @@ class PackageFiles(BaseModel):
             timing_json=root / "timing.json",
             quality_json=root / "quality.json",
             plan_txt=root / "plan.txt",
+            checksums=root / CHECKSUMS,
             platforms={
                 p: PlatformFiles(
                     cut_json=root / p / "cut.json",
@@ -202,9 +226,58 @@ def render_files(pkg: VideoPackage) -> dict[str, bytes]:
         files[f"{platform}/cut.json"] = _json(cut)
         files[f"{platform}/captions.srt"] = to_srt(cut.captions).encode()
         files[f"{platform}/captions.vtt"] = to_vtt(cut.captions).encode()
+    package_json = _json(pkg)
+    sums = {**files, PACKAGE_JSON: package_json}
+    files[CHECKSUMS] = "".join(
+        f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in sorted(sums.items())
+    ).encode()
     # Written last: a folder with package.json in it is a complete package.
-    files[PACKAGE_JSON] = _json(pkg)
+    files[PACKAGE_JSON] = package_json
     return files
+
+
+def _recorded_sums(out_dir: Path) -> dict[str, str] | None:
+    """checksums.sha256 as {file: hex digest}, or None when the folder has none."""
+    try:
+        text = (out_dir / CHECKSUMS).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    sums: dict[str, str] = {}
+    for line in text.splitlines():
+        digest, _, name = line.partition("  ")
+        if len(digest) == 64 and name:
+            sums[name] = digest
+    return sums
+
+
+def edited_files(out_dir: Path) -> list[str]:
+    """Files of a package folder changed (or removed) since vidgen wrote them.
+
+    From checksums.sha256 when the folder has one; an older folder without it is compared
+    with what its package.json renders (so an edit to package.json alone goes unseen there).
+    """
+    out_dir = Path(out_dir)
+    if not (out_dir / PACKAGE_JSON).is_file():
+        return []
+    sums = _recorded_sums(out_dir)
+    if sums is None:
+        try:
+            return [p.split(":")[0] for p in check_files(out_dir) if "differs" in p]
+        except PackageError:
+            return [PACKAGE_JSON]
+    edited = []
+    for name, digest in sums.items():
+        path = out_dir / name
+        head, _, tail = name.partition("/")
+        ours = name in TOP_FILES if not tail else bool(_PLATFORM_DIR.fullmatch(head))
+        if not ours or (tail and tail not in PLATFORM_FILES):
+            continue  # a name vidgen never writes: never read outside the folder for it
+        try:
+            if hashlib.sha256(path.read_bytes()).hexdigest() != digest:
+                edited.append(name)
+        except OSError:
+            edited.append(name)
+    return edited
 
 
 # ---------------------------------------------------------------- writing
@@ -292,17 +365,41 @@ def _remove_stale(out_dir: Path, old: list[str], keep: set[str]) -> None:
             pass  # not empty: something else lives there, leave it
 
 
-def write_package(pkg: VideoPackage, out_dir: Path) -> PackageFiles:
+def _creator_words_replaced(out_dir: Path, pkg: VideoPackage) -> bool:
+    """True when the folder holds a creator's own words (made with --script or re-made from
+    edits by `vidgen render`) and pkg would replace them with generated text."""
+    if pkg.script.hook.pattern == CREATOR or not (out_dir / PACKAGE_JSON).is_file():
+        return False
+    try:
+        stored = orjson.loads((out_dir / PACKAGE_JSON).read_bytes())
+        return bool(stored["script"]["hook"]["pattern"] == CREATOR)
+    except (OSError, orjson.JSONDecodeError, KeyError, TypeError):
+        return False
+
+
+def write_package(pkg: VideoPackage, out_dir: Path, *, force: bool = False) -> PackageFiles:
     """Write the folder. A crash never leaves a half-written file, and package.json, written
     last, is present only when every other file is complete.
 
     A new folder is built under a temporary name and renamed into place. An existing package
-    folder is updated in place: package.json is removed first and written again last.
+    folder is updated in place: package.json is removed first and written again last. A folder
+    holding hand edits is refused (PackageEditedError) unless `force`.
     """
     out_dir = Path(out_dir)
     files = render_files(pkg)  # render first: a rendering bug must not touch the disk
     platforms = _platform_dirs(pkg)
     _check_target(out_dir)
+    if not force and out_dir.is_dir():
+        edited = edited_files(out_dir)
+        if edited:
+            raise PackageEditedError(out_dir, edited)
+        if _creator_words_replaced(out_dir, pkg):
+            raise PackageEditedError(
+                out_dir,
+                ["script.md"],
+                "holds your own words (a --script or a `vidgen render` of your edits), which "
+                "this generated script would replace",
+            )
     size = sum(len(data) for data in files.values())
     if not out_dir.exists():
         out_dir.parent.mkdir(parents=True, exist_ok=True)

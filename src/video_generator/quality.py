@@ -346,6 +346,59 @@ def _cta_in_script(brief: Brief, script: Script) -> GateResult:
     )
 
 
+# Words that say nothing about what a topic is ("how to ...", "a video about ...").
+_NOT_CONTENT = frozenset(
+    "a an the of in on at to for with and or how why what when who which is are be do does "
+    "your you my our their this that these those it its about into from by vs video videos "
+    "explained explaining explain guide tips short quick".split()
+)
+
+
+def _stem(word: str) -> str:
+    """Plural and singular meet ('dogs' ~ 'dog', 'stories' ~ 'story'); nothing cleverer."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def content_words(text: str) -> set[str]:
+    """The words of a phrase that carry its meaning, stemmed."""
+    return {_stem(w) for w in re.findall(r"\w+", text.lower()) if w not in _NOT_CONTENT}
+
+
+def names(phrase: str, text: str) -> bool:
+    """Does text name the phrase: at least half of the phrase's content words are in it?"""
+    wanted = content_words(phrase)
+    return bool(wanted) and len(wanted & content_words(text)) * 2 >= len(wanted)
+
+
+def _content_gate(brief: Brief, script: Script) -> GateResult:
+    """The narration is about the brief: it names the topic or a key point somewhere."""
+    subjects = [brief.topic, *brief.key_points]
+    if not any(content_words(s) for s in subjects):
+        return _gate(
+            "narration_names_topic",
+            PACKAGE,
+            1,
+            ">= 1",
+            "segments",
+            True,
+            "the topic has no content words to look for",
+        )
+    naming = [seg.id for seg in script.segments if any(names(s, seg.narration) for s in subjects)]
+    detail = (
+        f"named in {', '.join(naming[:6])}" + (" ..." if len(naming) > 6 else "")
+        if naming
+        else f"the narration names neither the topic {brief.topic!r} nor any key point: it is "
+        "filler; write the words yourself (--script) or use a model (docs/engines.md)"
+    )
+    return _gate(
+        "narration_names_topic", PACKAGE, len(naming), ">= 1", "segments", bool(naming), detail
+    )
+
+
 def _ids_gate(
     gate: str, scope: str, expected: list[str], found: list[str], what: str
 ) -> GateResult:
@@ -373,6 +426,7 @@ def _package_gates(
         *_timeline_gates(PACKAGE, timing.segments, timing.shots, timing.total_s),
         *_caption_gates(PACKAGE, timing.captions, narration, timing.total_s),
         _cta_in_script(brief, script),
+        _content_gate(brief, script),
         _ids_gate(
             "segment_ids_match",
             PACKAGE,

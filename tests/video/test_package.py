@@ -272,7 +272,7 @@ def test_write_then_read_gives_an_equal_package(tmp_path: Path) -> None:
     pkg = build_package()
     files = write_package(pkg, tmp_path / "out")
     assert read_package(tmp_path / "out") == pkg
-    assert len(files.paths()) == 7 + 3 * 2
+    assert len(files.paths()) == 8 + 3 * 2
     for path in files.paths():
         assert path.is_file() and path.stat().st_size > 0, path
     assert sorted(files.platforms) == ["instagram_reels", "tiktok"]

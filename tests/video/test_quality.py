@@ -34,11 +34,13 @@ PACKAGE_GATES = {
     "call_to_action_present",
     "segment_ids_match",
     "shot_ids_match",
+    "narration_names_topic",
 }
 CUT_GATES = PACKAGE_GATES - {
     "speech_rate",
     "duration_vs_target",
     "segment_ids_match",
+    "narration_names_topic",
 } | {
     "duration_vs_platform_max",
     "hook_length",
@@ -119,6 +121,24 @@ def _shift_shot(pkg: Parts, seconds: float) -> None:
     _timing(pkg, shots=shots)
 
 
+def _filler(pkg: Parts) -> None:
+    """Narration that never says what the video is about (the complaint of issue 10)."""
+    filler = "First: the habit that makes it stick. Try it today and tell me how it goes."
+    script = pkg["script"]
+    pkg["script"] = script.model_copy(
+        update={"segments": [s.model_copy(update={"narration": filler}) for s in script.segments]}
+    )
+
+
+def test_the_content_gate_reads_topic_and_key_points() -> None:
+    from video_generator.quality import names
+
+    assert names("dogs", "Here is my dog.")
+    assert names("how vaccines train the immune system", "Your immune system learns.")
+    assert not names("how vaccines train the immune system", "Try it today, it sticks.")
+    assert not names("cold brew", "Let's talk about tea.")
+
+
 def _no_cta(pkg: Parts) -> None:
     script = pkg["script"]
     recap = script.segments[-1].model_copy(update={"type": SegmentType.RECAP})
@@ -178,6 +198,7 @@ CRAFTED: list[tuple[str, str, Callable[[Parts], None]]] = [
     ("captions_match_narration", "package", lambda p: _cue(p, lines=["Busy mornings need tea."])),
     ("call_to_action_present", "package", _no_cta),
     ("call_to_action_present", "package", _cta_not_said),
+    ("narration_names_topic", "package", _filler),
     ("segment_ids_match", "package", _swap_timing_segments),
     ("shot_ids_match", "package", _rename_board_shot),
     ("duration_vs_platform_max", "tiktok", lambda p: _cut(p, duration_s=601)),

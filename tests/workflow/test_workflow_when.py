@@ -113,9 +113,16 @@ async def test_the_executor_runs_only_the_planned_nodes() -> None:
 def test_the_video_workflow_renders_only_when_asked(capsys: pytest.CaptureFixture[str]) -> None:
     video = load_workflow(VIDEO)
     brief = {"platforms": ["tiktok"]}
-    assert "render" not in plan_workflow(video, {"brief": brief, "render": None}).nodes
-    on = plan_workflow(video, {"brief": brief, "render": {"full_res": False}})
+    assert (
+        "render" not in plan_workflow(video, {"brief": brief, "render": None, "script": None}).nodes
+    )
+    on = plan_workflow(video, {"brief": brief, "render": {"full_res": False}, "script": None})
     assert on.levels[-1] == ["render"]
     assert main(["check", str(VIDEO)]) == 0
-    assert main(["plan", str(VIDEO), "--input", '{"brief": {"platforms": ["tiktok"]}}']) == 0
+    assert (
+        main(
+            ["plan", str(VIDEO), "--input", '{"brief": {"platforms": ["tiktok"]}, "script": null}']
+        )
+        == 0
+    )
     assert "skipped: render" in capsys.readouterr().out

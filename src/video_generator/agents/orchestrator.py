@@ -23,6 +23,7 @@ from a2a_mcp.workflow import (
     plan_workflow,
 )
 from video_generator.brief import BriefError, parse_brief
+from video_generator.brief.errors import MIN_DURATION_S
 from video_generator.models import (
     Brief,
     NodeTiming,
@@ -59,15 +60,46 @@ def plan_brief(spec: Any, brief: Brief, render: RenderRequest | None = None) -> 
     run_input = {
         "brief": brief.model_dump(mode="json"),
         "render": render.model_dump(mode="json") if render is not None else None,
+        "script": None,
     }
     return plan_workflow(spec, run_input)
+
+
+def brief_for_request(request: VideoRequest) -> Brief:
+    """The request's brief. With the creator's own script, a brief without a topic takes the
+    script's title, and one without a length takes the script's spoken length."""
+    text = request.brief
+    try:
+        if request.script is not None:
+            from video_generator.script_file import brief_text
+
+            text = brief_text(request.brief, request.script)
+        brief = parse_brief(text, platforms=request.platforms, duration_s=request.duration_s)
+        if request.script is not None and "duration_s" in brief.assumed:
+            from video_generator.script_file import script_seconds
+
+            seconds = script_seconds(request.script, brief)
+            if seconds < MIN_DURATION_S:
+                raise InvalidBriefError(
+                    f"the script runs about {seconds:g} s when spoken; the shortest video is "
+                    f"{MIN_DURATION_S:g} s: write a few more sentences, or give a length",
+                    details={"field": "script"},
+                )
+            brief = parse_brief(text, platforms=request.platforms, duration_s=seconds)
+            brief = brief.model_copy(
+                update={"assumed": [a for a in brief.assumed if a != "duration_s"]}
+            )
+    except BriefError as exc:
+        raise InvalidBriefError(str(exc), details={"field": "brief"}) from None
+    return brief
 
 
 class Orchestrator(Agent):
     name = "orchestrator"
     description = (
-        "Turns a natural-language brief into a production-ready short-video package: script, "
-        "storyboard with generation prompts, timing sheet, captions and one cut per platform."
+        "Turns a natural-language brief (or the creator's own script) into a short-video "
+        "package: script, storyboard with generation prompts, timing sheet, captions and one "
+        "cut per platform."
     )
     version = "1.0.0"
     default_port = 10100
@@ -131,15 +163,11 @@ class Orchestrator(Agent):
     )
     async def make_video(self, request: VideoRequest, progress: Progress) -> VideoPackage:
         """Plan and run the video workflow for a brief, streaming every node's progress."""
-        try:
-            brief = parse_brief(
-                request.brief, platforms=request.platforms, duration_s=request.duration_s
-            )
-        except BriefError as exc:
-            raise InvalidBriefError(str(exc), details={"field": "brief"}) from None
+        brief = brief_for_request(request)
         run_input = {
             "brief": brief.model_dump(mode="json"),
             "render": request.render.model_dump(mode="json") if request.render else None,
+            "script": request.script.model_dump(mode="json") if request.script else None,
         }
         plan = plan_workflow(self.spec, run_input)
         task_id = structlog.contextvars.get_contextvars().get("task_id") or uuid.uuid4().hex

@@ -54,10 +54,12 @@ from video_generator.engines.english import (
 from video_generator.engines.fill import can_fill, fill, placeholders
 from video_generator.engines.llm.script import ScriptOutline, SegmentBudget, budget_for
 from video_generator.models import (
+    MAX_SEGMENTS,
     Brief,
     Hook,
     Script,
     ScriptRequest,
+    ScriptSource,
     Segment,
     SegmentType,
     Style,
@@ -65,6 +67,7 @@ from video_generator.models import (
 )
 from video_generator.origin import TextOrigin
 from video_generator.platforms import get_platform, shots_per_minute_bounds
+from video_generator.quality import names
 from video_generator.settings import get_settings
 from video_generator.templates import Template, TemplateCache, brief_seed, get_templates
 
@@ -186,6 +189,7 @@ class _Draft:
     sentences: list[Template] = field(default_factory=list)
     words: int = 0
     on_screen: Template | None = None
+    notice: str = ""  # the offline draft's word on health, money and legal topics
 
 
 @dataclass
@@ -228,6 +232,9 @@ class ScriptWriter(Agent):
     )
     async def write_script(self, request: ScriptRequest, progress: Progress) -> Script:
         """Write the script for a brief: same brief, same script."""
+        if request.source is not None:
+            # The creator's own words come first: timed and paced, never rewritten.
+            return await self._adopt(request.brief, request.source, progress)
         brief = request.brief
         writer = _ScriptPlan(brief, self.templates, self.engine)
         await progress(
@@ -274,6 +281,78 @@ class ScriptWriter(Agent):
         )
         return script
 
+    async def _adopt(self, brief: Brief, source: ScriptSource, progress: Progress) -> Script:
+        script = adopt_script(brief, source, self.templates)
+        await asyncio.gather(*(self.templates.record_use(t) for t in script.template_ids))
+        await progress(
+            1.0,
+            f"creator's script paced: {script.total_words} words, ~{script.estimated_s:.0f} s",
+            {"words": script.total_words, "estimated_s": script.estimated_s, "source": "creator"},
+        )
+        log.info("script_adopted", words=script.total_words, segments=len(script.segments))
+        return script
+
+
+def adopt_script(brief: Brief, source: ScriptSource, templates: TemplateCache) -> Script:
+    """A creator's script as a Script: their words as written, counted, timed and paced."""
+    plan = _ScriptPlan(brief, templates, TemplateEngine())
+    plan.used.clear()  # only the hashtags below come from templates, never any words
+    count = len(source.segments)
+    taken = {s.id for s in source.segments if s.id}
+    numbers = (f"seg-{n:02d}" for n in range(1, MAX_SEGMENTS + count + 1))
+    segments: list[Segment] = []
+    for position, given in enumerate(source.segments):
+        kind = given.type or (
+            SegmentType.HOOK
+            if position == 0
+            else SegmentType.CTA
+            if position == count - 1
+            else SegmentType.POINT
+        )
+        segment_id = given.id or next(n for n in numbers if n not in taken)
+        taken.add(segment_id)
+        narration = " ".join(given.narration.split())
+        words = word_count(narration)
+        segments.append(
+            Segment(
+                id=segment_id,
+                type=kind,
+                narration=narration,
+                on_screen_text=(given.on_screen_text or "").strip(),
+                word_count=words,
+                estimated_s=round(spoken_seconds(words, plan.wpm), 2),
+                shot_count=1,
+                key_point=given.key_point,
+                draft_lines=[line for line in given.draft_lines if line in narration],
+            )
+        )
+    plan._pace(segments)
+    plan._mark_droppable(segments)
+    limit = min([TITLE_MAX_CHARS, *(get_platform(p).title_max_chars for p in plan.platforms)])
+    title = truncate((source.title or title_case(plan.context["topic"])).strip(), limit)
+    hashtags = source.hashtags
+    if not hashtags:
+        plan._hashtags_task()
+        hashtags = plan.hashtags
+    cta = (source.call_to_action or segments[-1].narration).strip()
+    return Script(
+        title=title,
+        language=brief.language,
+        hook=Hook(
+            text=segments[0].narration,
+            pattern="creator",
+            draft=segments[0].narration in segments[0].draft_lines,
+        ),
+        segments=segments,
+        call_to_action=cta,
+        cta_draft=cta in segments[-1].draft_lines,
+        hashtags=hashtags,
+        words_per_minute=plan.wpm,
+        total_words=sum(s.word_count for s in segments),
+        estimated_s=round(sum(s.estimated_s for s in segments), 2),
+        template_ids=list(plan.used),
+    )
+
 
 class _ScriptPlan:
     """Everything one script needs, decided deterministically from the brief."""
@@ -311,6 +390,8 @@ class _ScriptPlan:
         )
         self.drafts: list[_Draft] = []
         self.shots_per_minute = 0.0
+        self.notice = self._notice()
+        self.topic_line = ""  # "This one is about {topic}.", when nothing else names it
 
     # ------------------------------------------------------------ helpers
 
@@ -344,6 +425,15 @@ class _ScriptPlan:
         if not is_generic_audience(self.brief.audience):
             context["audience"] = tidy(self.brief.audience)
         return context
+
+    def _notice(self) -> str:
+        """On health, money and legal topics: the sentence saying the facts are not ours."""
+        said = " ".join([self.brief.topic, *self.brief.key_points, self.brief.text]).lower()
+        for template in self.templates.select("notice"):
+            stems = [str(w).lower() for w in template.data.get("words", [])]
+            if any(re.search(rf"\b(?:{stem})", said) for stem in stems):
+                return fill(self._use(template).text, self.context)
+        return ""
 
     # ------------------------------------------------------------ planning
 
@@ -389,6 +479,14 @@ class _ScriptPlan:
                 )
         fixed = list(self.used)
         self._compose_all(drafts)
+        if not self._names_topic(drafts):
+            # Build on what the brief gives: a draft that never says its topic is filler.
+            line = next(iter(self._fillable("topic.lead", "topic", self.context)), None)
+            if line is not None:
+                fixed.append(line.id)
+                self.topic_line = fill(line.text, self.context)
+                self.used = list(fixed)
+                self._compose_all(drafts)
         # Key points that cannot fit the length push the optional beats (recap, proof, intro)
         # out, latest first; what still does not fit is reported, not cut from the points.
         while self._words(drafts) > self.budget * 1.08:
@@ -416,6 +514,13 @@ class _ScriptPlan:
             for template in [*draft.sentences, *([draft.on_screen] if draft.on_screen else [])]:
                 self._use(template)
 
+    def _names_topic(self, drafts: Sequence[_Draft]) -> bool:
+        """Does the planned narration name the topic or a key point anywhere?"""
+        texts = [fill(self.hook_template.text, self.context), self.cta_text, self.notice]
+        texts += [fill(t.text, d.context) for d in drafts for t in d.sentences]
+        subjects = [self.brief.topic, *self.brief.key_points]
+        return any(names(subject, text) for subject in subjects for text in texts if text)
+
     @staticmethod
     def _words(drafts: Sequence[_Draft]) -> int:
         return sum(d.words for d in drafts)
@@ -441,9 +546,14 @@ class _ScriptPlan:
     def _compose_all(self, drafts: list[_Draft]) -> None:
         """Number the segments, share out the words and write every segment's sentences."""
         self.sentence_uses = {}
+        carrier = next(
+            (d for d in drafts if d.type not in (SegmentType.HOOK, SegmentType.CTA)), drafts[-1]
+        )
+        prefix = " ".join(line for line in (self.notice, self.topic_line) if line)
         for index, draft in enumerate(drafts, start=1):
             draft.id = f"seg-{index:02d}"
             draft.sentences = []
+            draft.notice = prefix if draft is carrier else ""
             draft.words = self.hook_words if draft.type is SegmentType.HOOK else 0
         # Word targets: what the hook leaves, shared out by the structure's weights.
         left = max(0, self.budget - self.hook_words)
@@ -607,7 +717,7 @@ class _ScriptPlan:
             lead, words = fitting[0] if fitting else min(measured, key=lambda pair: pair[1])
             draft.sentences.append(self._use(lead))
             self.sentence_uses[lead.id] = self.sentence_uses.get(lead.id, 0) + 1
-            draft.words = words
+            draft.words = words + word_count(draft.notice)
         bodies = self._fillable(f"{kind}.body", f"{draft.id}:body", context)
         while draft.target - draft.words >= (1 if extend else 3) and bodies:
             # Unused sentences first; once a long video spends the pool, the least used ones
@@ -656,7 +766,7 @@ class _ScriptPlan:
         self.cta_text = cta_text
         self.cta_template = template
         draft.context = {**self.context, "cta": cta_text}
-        draft.words = word_count(cta_text)
+        draft.words = word_count(cta_text) + word_count(draft.notice)
         if draft.target - draft.words >= 2:
             leads = self._fillable("cta.lead", "cta:lead", draft.context)
             for lead in leads:
@@ -755,6 +865,8 @@ class _ScriptPlan:
                 narration = f"{lead} {cta_text}".strip()
             else:
                 narration = texts[narration_index[draft.id]]
+            if draft.notice:
+                narration = f"{draft.notice} {narration}"
             on_screen = texts[on_screen_index[draft.id]] if draft.id in on_screen_index else ""
             words = word_count(narration)
             segments.append(
@@ -768,6 +880,7 @@ class _ScriptPlan:
                     shot_count=1,
                     optional=draft.optional,
                     key_point=draft.key_point,
+                    draft_lines=self._draft_lines(draft, narration, hook_text, cta_text),
                 )
             )
         self._pace(segments)
@@ -780,6 +893,8 @@ class _ScriptPlan:
                 text=hook_text,
                 pattern=self.hook_template.group,
                 template_id=self.hook_template.id,
+                # Invented from a template; an engine that rewrote it made it its own.
+                draft=hook_text == fill(self.hook_template.text, self.context),
             ),
             segments=segments,
             call_to_action=cta_text,
@@ -788,7 +903,30 @@ class _ScriptPlan:
             total_words=total_words,
             estimated_s=round(sum(s.estimated_s for s in segments), 2),
             template_ids=list(self.used),
+            cta_draft=self.cta_template is not None and cta_text == self.cta_text,
         )
+
+    def _draft_lines(self, draft: _Draft, narration: str, hook: str, cta: str) -> list[str]:
+        """The sentences of a segment the offline engine invented: every template sentence
+        that carries none of the brief's own words (its key point, its call to action).
+
+        Only lines found verbatim in the narration count: text an engine rewrote is its own."""
+        if draft.type is SegmentType.HOOK:
+            return [hook] if hook == fill(self.hook_template.text, self.context) else []
+        brief_points = bool(self.brief.key_points)
+        lines = [x for x in (self.notice, self.topic_line) if x] if draft.notice else []
+        for template in draft.sentences:
+            names = {n[:1].lower() + n[1:] for n in placeholders(template.text)}
+            own = (
+                "key_point" in names
+                or ("point" in names and draft.key_point is not None)
+                or ("points_list" in names and brief_points)
+            )
+            if not own:
+                lines.append(fill(template.text, draft.context))
+        if draft.type is SegmentType.CTA and self.cta_template is not None:
+            lines.append(cta)
+        return [line for line in lines if line and line in narration]
 
     def _title_task(self) -> TextTask:
         limit = min([TITLE_MAX_CHARS, *(get_platform(p).title_max_chars for p in self.platforms)])

@@ -12,12 +12,44 @@ from typing import Any
 
 from a2a_mcp.events import ProgressEvent
 from video_generator.cli.common import UserError, add_command, quality_exit
+from video_generator.script_file import split_sentences
 from video_generator.settings import get_settings
 
 
 def register(commands: Any) -> None:
     make = add_command(commands, "make", cmd_make, "make a video package from a brief")
-    make.add_argument("brief", help='the brief, in quotes, e.g. "a 30s TikTok about tea"')
+    make.set_defaults(make_parser=make)
+    make.add_argument(
+        "brief",
+        nargs="?",
+        help='the brief, in quotes, e.g. "a 30s TikTok about tea" (with --script: platforms, '
+        'length and tone, e.g. "45 seconds, TikTok, calm")',
+    )
+    make.add_argument(
+        "--script",
+        type=Path,
+        metavar="FILE",
+        help="your own script (plain text or Markdown; docs/scripts.md): the video speaks your "
+        "words as written",
+    )
+    make.add_argument(
+        "--platforms",
+        metavar="LIST",
+        help="platform ids or names, comma-separated (win over the brief's), e.g. tiktok,reels",
+    )
+    make.add_argument(
+        "--length",
+        type=float,
+        metavar="SECONDS",
+        help="target length in seconds (wins over the brief's; with --script the default is "
+        "the script's spoken length)",
+    )
+    make.add_argument(
+        "--force",
+        action="store_true",
+        help="overwrite an output folder that holds hand edits (they are lost; `vidgen render "
+        "DIR` keeps them)",
+    )
     make.add_argument("-o", "--out", type=Path, help="output folder (default: a new one in ./out)")
     make.add_argument("--json", action="store_true", help="print the package JSON to stdout")
     make.add_argument("--no-cache", action="store_true", help="compute everything afresh")
@@ -120,7 +152,9 @@ def cmd_make(args: argparse.Namespace) -> int:
             f"'{args.remote}' (put the brief first: vidgen make \"<brief>\" --remote URL)"
         )
     _check_render_flags(args)
-    _check_brief(args.brief)
+    script = _read_script(args)
+    if script is None:
+        _check_brief(args.brief, _platforms(args.platforms), args.length)
     if args.remote is not None:
         _warn_ignored_engine()
     # Imported once the input is known to be good: a mistake is refused without the wait.
@@ -145,7 +179,14 @@ def cmd_make(args: argparse.Namespace) -> int:
         if args.render and not args.dry_run
         else None
     )
-    request = VideoRequest(brief=args.brief, no_cache=args.no_cache, render=render)
+    request = VideoRequest(
+        brief=script.brief_text if script is not None else args.brief,
+        no_cache=args.no_cache,
+        render=render,
+        platforms=_platforms(args.platforms),
+        duration_s=args.length,
+        script=script.source if script is not None else None,
+    )
     view = ProgressView(live=False if args.quiet else None)
 
     async def on_progress(fraction: float, message: str = "", data: dict | None = None) -> None:
@@ -195,7 +236,7 @@ def cmd_make(args: argparse.Namespace) -> int:
                 check_budget(estimate, args.budget, package)
         return 0
     out_dir = args.out or default_out_dir(package.brief, get_settings().out_dir, package=package)
-    _write(package, out_dir)
+    _write(package, out_dir, force=args.force)
     if package.render is not None:
         _bring_rendered(
             package.render,
@@ -215,7 +256,18 @@ def cmd_make(args: argparse.Namespace) -> int:
         _print_summary(package, out_dir)
         if package.render is not None:
             _print_render(package.render, out_dir)
+    _draft_note(package, sys.stderr if args.json else sys.stdout)
     return quality_exit(package.quality)
+
+
+def _draft_note(package: Any, stream: Any) -> None:
+    """Once per run: the text is an offline draft, and how to get real words."""
+    from video_generator.output.common import DRAFT_NOTE, draft_lines
+
+    count = draft_lines(package.script)
+    if count:
+        total = sum(len(split_sentences(s.narration)) for s in package.script.segments)
+        print(f"note: {count} of {total} lines are drafts. {DRAFT_NOTE}", file=stream)
 
 
 def _bring_rendered(
@@ -257,11 +309,11 @@ def _bring_rendered(
         )
 
 
-def _write(package: Any, out_dir: Path) -> None:
+def _write(package: Any, out_dir: Path, *, force: bool = False) -> None:
     from video_generator.package import PackageError, write_package
 
     try:
-        write_package(package, out_dir)
+        write_package(package, out_dir, force=force)
     except PackageError as exc:
         raise UserError(str(exc)) from None
     except OSError as exc:  # a folder that cannot be made or written: the user's -o
@@ -280,7 +332,60 @@ def _render_dir(out: Path | None) -> Path | None:
     return out.resolve().parent / ".renders"
 
 
-def _check_brief(brief: str | None) -> None:
+class _Script:
+    """The creator's script as read, and the brief text that goes with it."""
+
+    def __init__(self, source: Any, brief_text: str) -> None:
+        self.source = source
+        self.brief_text = brief_text
+
+
+def _read_script(args: argparse.Namespace) -> _Script | None:
+    """--script FILE read and checked here (exit 2 on a mistake), before any agent is built."""
+    if args.script is None:
+        if args.brief is None:
+            # As argparse says of a missing argument: usage, then the problem, exit 2.
+            args.make_parser.error(
+                'give a brief (vidgen make "a 30 second TikTok about tea") or your own script '
+                "(vidgen make --script script.md)"
+            )
+        if args.length is not None and args.length <= 0:
+            raise UserError(f"--length takes seconds, more than 0, not {args.length:g}")
+        return None
+    from video_generator.brief import BriefError, parse_brief
+    from video_generator.script_file import ScriptFileError, brief_text, read_script
+
+    if args.length is not None and args.length <= 0:
+        raise UserError(f"--length takes seconds, more than 0, not {args.length:g}")
+    try:
+        found = read_script(args.script)
+        # A brief on the command line wins over the file's "Brief:" line.
+        line = args.brief if args.brief else found.brief
+        text = brief_text(line, found.source, fallback_topic=_stem_topic(args.script))
+        parse_brief(text, platforms=_platforms(args.platforms), duration_s=args.length or 60.0)
+    except (ScriptFileError, BriefError) as exc:
+        raise UserError(str(exc)) from None
+    return _Script(found.source, text)
+
+
+def _stem_topic(path: Path) -> str | None:
+    """A topic from the file name ('why-cats-purr.md' -> 'why cats purr'), the last resort."""
+    words = " ".join(path.stem.replace("_", " ").replace("-", " ").split())
+    return words if words and words.lower() not in {"script", "draft", "video"} else None
+
+
+def _platforms(text: str | None) -> list[str] | None:
+    if text is None:
+        return None
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    if not names:
+        raise UserError("--platforms takes platform ids or names, e.g. tiktok,youtube_shorts")
+    return names  # the brief parser resolves them and names the unknown ones
+
+
+def _check_brief(
+    brief: str | None, platforms: list[str] | None = None, duration_s: float | None = None
+) -> None:
     """A brief the parser refuses ("", a 1e309 second video) is refused here, before any
     agent is built, with the parser's one-paragraph message (exit 2)."""
     if not isinstance(brief, str):
@@ -288,7 +393,7 @@ def _check_brief(brief: str | None) -> None:
     from video_generator.brief import BriefError, parse_brief
 
     try:
-        parse_brief(brief)
+        parse_brief(brief, platforms=platforms, duration_s=duration_s)
     except BriefError as exc:
         raise UserError(str(exc)) from None
 

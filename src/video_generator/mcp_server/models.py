@@ -79,6 +79,14 @@ class MakeVideoInput(BriefInput):
         "a package already there under that name is replaced. Default: <topic>-<hash of the "
         "brief> (the same brief gets the same folder).",
     )
+    script: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=200_000,
+        description="Your own script (plain text or Markdown; `## Heading`s become segments): "
+        "the video speaks these words as written, and `brief` then only gives platforms, "
+        'length and tone, e.g. "45 seconds, TikTok, calm" (docs/scripts.md).',
+    )
 
     @model_validator(mode="after")
     def _render_flags(self) -> MakeVideoInput:

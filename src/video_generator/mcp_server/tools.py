@@ -228,12 +228,28 @@ class VidgenTools(Agent):
         resources). A cached brief answers in milliseconds."""
         render = (request.render_options or RenderRequest()) if request.render else None
         _check_fal_key(render.model if render else None, remote=self.remote is not None)
+        brief, source = request.brief, None
+        if request.script is not None:
+            from video_generator.script_file import ScriptFileError, brief_text, parse_script
+
+            try:
+                found = parse_script(request.script)
+            except ScriptFileError as exc:
+                raise InvalidInputError(str(exc), details={"field": "script"}) from None
+            from video_generator.brief import BriefError
+
+            source = found.source
+            try:
+                brief = brief_text(request.brief or found.brief, source)
+            except BriefError:
+                pass  # the orchestrator refuses it with the parser's message
         video = VideoRequest(
-            brief=request.brief,
+            brief=brief,
             no_cache=request.no_cache,
             render=render,
             platforms=request.platforms,
             duration_s=request.length_s,
+            script=source,
         )
         package, files = await self._make(video, progress)
         from video_generator.package import default_out_dir
@@ -263,6 +279,7 @@ class VidgenTools(Agent):
         run_input = {
             "brief": brief.model_dump(mode="json"),
             "render": RenderRequest().model_dump(mode="json") if request.render else None,
+            "script": None,
         }
         plan = plan_workflow(self.orchestrator.spec, run_input)
         path, total = plan.critical_path()
@@ -338,12 +355,16 @@ class VidgenTools(Agent):
     ) -> PackageSummary:
         """Render the preview video (preview.mp4, contact.png) of each platform of a package made
         before, in this server's process; with model, also final.mp4 from fal.ai clips
-        (FAL_KEY needed, budget checked first). The package's text is not changed."""
+        (FAL_KEY needed, budget checked first). A package whose script.md or package.json was
+        edited by hand is made again from those words first (captions and cuts re-timed)."""
+        from video_generator.package import edited_files
         from video_generator.render.node import RenderWorkspace, render_video
 
         options = request.render_options
         _check_fal_key(options.model, remote=False)
         folder, package = self._read(request.package)
+        if edited_files(folder):
+            package = await self._remake(folder, progress)
         settings = get_settings()
         workspace = RenderWorkspace(render_root(settings), settings.render_keep)
         task = f"mcp-render-{uuid.uuid4().hex}"  # its own work folder, even for one package
@@ -355,6 +376,27 @@ class VidgenTools(Agent):
         package.render = rendered
         await self._write(package, folder)
         return self.summary(package, folder)
+
+    async def _remake(self, folder: Path, progress: Progress) -> VideoPackage:
+        """The package made again from its hand edits, as `vidgen render DIR` does."""
+        from video_generator.edits import read_edits
+        from video_generator.package import PackageError, write_package
+        from video_generator.script_file import ScriptFileError
+
+        try:
+            edits = read_edits(folder)
+        except (PackageError, ScriptFileError) as exc:
+            raise InvalidInputError(str(exc), details={"field": "package"}) from None
+        brief = edits.package.brief
+        request = VideoRequest(
+            brief=brief.text,
+            platforms=list(brief.platforms),
+            duration_s=None if "duration_s" in brief.assumed else brief.duration_s,
+            script=edits.source,
+        )
+        package, _ = await self._make(request, progress)
+        await asyncio.to_thread(write_package, package, folder, force=True)
+        return package
 
     @skill(id="validate_package", name="Validate a package", tags=("quality",))
     async def validate_package(self, request: PackageInput, progress: Progress) -> ValidateResult:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from video_generator.models import Segment, TimedSegment, TimedShot, VideoPackage
+from video_generator.models import Script, Segment, TimedSegment, TimedShot, VideoPackage
 from video_generator.platforms import PLATFORMS
 
 HEX_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
@@ -63,3 +63,16 @@ class Index:
             if seg_id == segment_id:
                 return number
         return None
+
+
+def draft_lines(script: Script) -> int:
+    """How many lines of the script are generic offline filler (hook and CTA included)."""
+    return sum(len(s.draft_lines) for s in script.segments)
+
+
+DRAFT_NOTE = (
+    "Offline draft: the lines marked draft are generic text the offline engine wrote without "
+    "knowing the topic. Replace them with your own words (edit script.md, then `vidgen render "
+    "DIR`; or bring a whole script with `vidgen make --script FILE`, docs/scripts.md), or plug "
+    "in a model (docs/engines.md)."
+)

@@ -6,8 +6,10 @@ import re
 
 from video_generator.models import Shot, VideoPackage
 from video_generator.output.common import (
+    DRAFT_NOTE,
     Index,
     clock,
+    draft_lines,
     hashtag,
     platform_name,
     segment_label,
@@ -71,14 +73,19 @@ def script_markdown(pkg: VideoPackage) -> str:
             ("Language", md(script.language)),
         ]
     )
+    if draft_lines(script):
+        out += ["", f"**{md(DRAFT_NOTE)}**"]
     out += ["", "## Hook", "", f"**{md(script.hook.text)}**", ""]
-    out += [f"Pattern: {md(script.hook.pattern)}", ""]
+    out += [f"Pattern: {md(script.hook.pattern)}" + (" · draft" if script.hook.draft else ""), ""]
     out += ["## Segments", ""]
     for number, seg in enumerate(script.segments, start=1):
         timed = index.segment_times.get(seg.id)
         when = span(timed.start_s, timed.end_s) if timed else f"~{seg.estimated_s:.1f} s (untimed)"
         out += [f"### {number}. {segment_label(seg.type.value)} · {code(seg.id)} · {when}", ""]
         out += [md(seg.narration) or "_(no narration)_", ""]
+        if seg.draft_lines:
+            # Beside the narration, not inside it: the creator edits the paragraph above.
+            out += ["Draft: " + " · ".join(f"“{md(line)}”" for line in seg.draft_lines), ""]
         if seg.on_screen_text:
             out += [f"On screen: **{md(seg.on_screen_text)}**", ""]
         facts = [f"{seg.word_count} words", f"{seg.shot_count} shot(s)"]
@@ -87,7 +94,8 @@ def script_markdown(pkg: VideoPackage) -> str:
         if seg.optional:
             facts.append("optional (may be dropped on short platforms)")
         out += ["_" + "; ".join(facts) + "_", ""]
-    out += ["## Call to action", "", md(script.call_to_action), ""]
+    cta = md(script.call_to_action) + (" _(draft)_" if script.cta_draft else "")
+    out += ["## Call to action", "", cta, ""]
     if script.hashtags:
         out += ["## Hashtags", "", md(" ".join(hashtag(t) for t in script.hashtags)), ""]
     return "\n".join(out)

@@ -13,9 +13,11 @@ from html import escape
 from video_generator.models import PlatformCut, Scene, Shot, VideoPackage
 from video_generator.origin import describe_text
 from video_generator.output.common import (
+    DRAFT_NOTE,
     HEX_COLOUR,
     Index,
     clock,
+    draft_lines,
     hashtag,
     platform_name,
     segment_label,
@@ -86,6 +88,10 @@ code { font: .85em/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
   font-size: .9rem; }
 .time { color: var(--muted); font-variant-numeric: tabular-nums; font-size: .9rem; }
 .narration { font-size: 1.02rem; margin: 12px 0 6px; }
+mark.draft { background: #fff1c2; color: inherit; border-bottom: 2px dotted #c98a00;
+  padding: 0 2px; }
+.draft-note { background: #fff8e0; border: 1px solid #f0d58a; border-radius: 10px;
+  padding: 10px 14px; margin: 14px 0 0; }
 .meta { color: var(--muted); font-size: .9rem; margin: 6px 0 0; display: flex; flex-wrap: wrap;
   align-items: center; gap: 6px 14px; }
 .swatches { display: inline-flex; flex-wrap: wrap; gap: 4px; vertical-align: middle; }
@@ -231,6 +237,16 @@ def _shot(shot: Shot, scene: Scene, index: Index, aspect: tuple[int, int]) -> st
     )
 
 
+def _marked(text: str, drafts: list[str]) -> str:
+    """Narration as HTML with each draft line highlighted (for the creator to replace)."""
+    html = e(text)
+    for line in dict.fromkeys(drafts):
+        if line:
+            mark = f'<mark class="draft" title="generic draft line: replace it">{e(line)}</mark>'
+            html = html.replace(e(line), mark, 1)
+    return html
+
+
 def _scene(number: int, scene: Scene, index: Index, aspect: tuple[int, int]) -> str:
     timed = index.segment_times.get(scene.segment_id)
     segment = index.segments.get(scene.segment_id)
@@ -244,7 +260,8 @@ def _scene(number: int, scene: Scene, index: Index, aspect: tuple[int, int]) -> 
         parts.append(f'<span class="time">{e(span(timed.start_s, timed.end_s))}</span>')
     parts.append("</header>")
     if segment:
-        parts.append(f'<p class="narration" dir="auto">{e(segment.narration)}</p>')
+        narration = _marked(segment.narration, segment.draft_lines)
+        parts.append(f'<p class="narration" dir="auto">{narration}</p>')
     meta = [
         f"<span><code>{e(scene.id)}</code> · <code>{e(scene.segment_id)}</code></span>",
         f'<span dir="auto">Mood: {e(scene.mood)}</span>',
@@ -417,11 +434,15 @@ def storyboard_html(pkg: VideoPackage) -> str:
         f'<blockquote class="brief" dir="auto">{e(brief.text)}</blockquote>',
         f'<dl class="facts">{fact_html}</dl>',
         status,
+        *([f'<p class="draft-note">{e(DRAFT_NOTE)}</p>'] if draft_lines(script) else []),
         "</header><main>",
         '<h2>Hook and call to action</h2><div class="hook">',
-        f'<p class="line" dir="auto">{e(script.hook.text)}</p>',
+        f'<p class="line" dir="auto">'
+        f"{_marked(script.hook.text, [script.hook.text] if script.hook.draft else [])}</p>",
         f'<p class="meta">Pattern: {e(words(script.hook.pattern))}</p>',
-        f'<h4>Call to action</h4><p dir="auto">{e(script.call_to_action)}</p>',
+        f'<h4>Call to action</h4><p dir="auto">'
+        f"{_marked(script.call_to_action, [script.call_to_action] if script.cta_draft else [])}"
+        "</p>",
     ]
     if tags:
         body.append(f'<h4>Hashtags</h4><p dir="auto">{e(tags)}</p>')
