@@ -186,9 +186,12 @@ def _script(prompt: str, language: str, *, over: bool = False) -> dict[str, Any]
     segments = []
     lines = re.findall(r"^- (seg-\d+) \((\w+)\): about (\d+) words, at most (\d+)", prompt, re.M)
     cta = re.search(r'word for word: "([^"]+)"', prompt)
+    topic = re.search(r"^Topic: (.+)$", prompt, re.M)
     for n, (seg_id, seg_type, about, _most) in enumerate(lines):
         words = int(about) * (3 if over else 1)
         narration = _words(max(2, words - (4 if cta and seg_type == "cta" else 0)), language, n)
+        if n == 1 and topic and language == "en":  # a model names its topic (the content gate)
+            narration = f"{narration} {topic.group(1)}"
         if seg_type == "cta" and cta:
             narration = f"{narration}, {cta.group(1)}"
         segments.append(
