@@ -70,3 +70,33 @@ def test_voices_lists_the_installed_voices(capsys: pytest.CaptureFixture[str]) -
     rows = orjson.loads(capsys.readouterr().out)
     assert [r["name"] for r in rows] == [v.name for v in all_voices() if v.matches("en")]
     assert sum(r["default"] for r in rows) == (1 if rows else 0)
+
+
+CATS_SCRIPT = """# Why cats knead
+
+Brief: 30 second TikTok, warm
+
+## Hook
+Your cat isn't making biscuits for fun.
+
+## The kitten reflex
+Kittens knead their mother's belly to get milk flowing. Adult cats keep the motion because it
+still feels safe.
+
+## Scent marking
+Their paws have scent glands, so kneading your lap quietly says: this human is mine.
+
+## CTA
+Follow for more cat facts.
+"""
+
+
+def test_a_creators_script_renders_zooming_shots_into_a_transition(tmp_path: Path) -> None:
+    # This script's shot lengths once put zooming stills before an xfade, and ffmpeg aborted
+    # with a corrupted heap; the graph now gives each cropped frame its own buffer.
+    script = tmp_path / "cats.md"
+    script.write_text(CATS_SCRIPT)
+    out = tmp_path / "cats"
+    code = main(["make", "--script", str(script), "-o", str(out), "--render", "--quiet"])
+    assert code in (0, 1)  # 1: the script is shorter than its brief's 30 s (a gate says so)
+    assert (out / "tiktok" / "preview.mp4").stat().st_size > 10_000

@@ -83,8 +83,12 @@ def _shot_filter(span: ShotSpan, source: ShotSource, index: int, w: int, h: int)
     elif motion in (Motion.PUSH_IN, Motion.PULL_OUT):
         grow = progress if motion == Motion.PUSH_IN else f"(1-{progress})"
         factor = f"(1+{ZOOM - 1:.3f}*{grow})"
+        # `copy` gives each cropped frame a buffer of its own: crop keeps the per-frame scaled
+        # buffer's larger stride, and ffmpeg 9's xfade/concat then corrupted the heap (SIGABRT
+        # "corrupted double-linked list" on some zooming shots before a transition).
         chain.append(
-            f"scale=w='2*trunc({w}*{factor}/2)':h='2*trunc({h}*{factor}/2)':eval=frame,crop={w}:{h}"
+            f"scale=w='2*trunc({w}*{factor}/2)':h='2*trunc({h}*{factor}/2)':eval=frame,"
+            f"crop={w}:{h},copy"
         )
     return ",".join(chain) + f",setsar=1[s{span.index}]"
 
