@@ -8,11 +8,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 
 class TextOrigin(BaseModel):
-    """Who wrote the text: the offline engine, or an LLM (model and server, never a key)."""
+    """Who wrote the text: the offline engine, an LLM (model and server, never a key), or the
+    creator (a script brought with --script or edited by hand)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    engine: Literal["offline", "llm"] = "offline"
+    engine: Literal["offline", "llm", "creator"] = "offline"
     model: str | None = Field(default=None, max_length=200)
     server: str | None = Field(default=None, max_length=2000, description="The server's URL.")
     fallback_reason: str | None = Field(
@@ -26,6 +27,8 @@ class TextOrigin(BaseModel):
         if self.engine == "llm":
             where = f" at {self.server}" if self.server else ""
             return f"llm {self.model or '?'}{where}"
+        if self.engine == "creator":
+            return "yours (the creator's script, as written)"
         return f"offline draft ({self.fallback_reason})" if self.fallback_reason else "offline"
 
 

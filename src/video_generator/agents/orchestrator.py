@@ -89,6 +89,12 @@ def brief_for_request(request: VideoRequest) -> Brief:
             brief = brief.model_copy(
                 update={"assumed": [a for a in brief.assumed if a != "duration_s"]}
             )
+        if request.script is not None:
+            # The script carries its own points and close: nothing of them was assumed.
+            given = {"key_points", "call_to_action"}
+            brief = brief.model_copy(
+                update={"assumed": [a for a in brief.assumed if a not in given]}
+            )
     except BriefError as exc:
         raise InvalidBriefError(str(exc), details={"field": "brief"}) from None
     return brief

@@ -335,6 +335,7 @@ def adopt_script(brief: Brief, source: ScriptSource, templates: TemplateCache) -
         plan._hashtags_task()
         hashtags = plan.hashtags
     cta = (source.call_to_action or segments[-1].narration).strip()
+    drafts = any(segment.draft_lines for segment in segments)
     return Script(
         title=title,
         language=brief.language,
@@ -351,6 +352,8 @@ def adopt_script(brief: Brief, source: ScriptSource, templates: TemplateCache) -
         total_words=sum(s.word_count for s in segments),
         estimated_s=round(sum(s.estimated_s for s in segments), 2),
         template_ids=list(plan.used),
+        # The creator's words, once no offline draft line is left among them.
+        origin=TextOrigin(engine="offline" if drafts else "creator"),
     )
 
 
