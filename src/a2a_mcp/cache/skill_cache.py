@@ -270,7 +270,7 @@ class SkillCache:
     ) -> _Result | _Skipped | None:
         raw = await self._op("get", agent, kind, self.cache.get, key)
         if raw is None or raw is SKIPPED:
-            return raw  # type: ignore[return-value]
+            return raw
         try:
             envelope = decode(raw)
             value, compute_s = envelope["v"], float(envelope["s"])

@@ -67,5 +67,7 @@ class InProcessClient:
 
     async def aclose(self) -> None:
         """Let the wrapper release what it holds for this event loop (a cache's connections)."""
-        if isinstance(self.skill_wrapper, Closable):
-            await self.skill_wrapper.aclose()
+        # Seen as `object` first: mypy takes a callback Protocol and Closable as disjoint.
+        wrapper: object = self.skill_wrapper
+        if isinstance(wrapper, Closable):
+            await wrapper.aclose()

@@ -109,12 +109,14 @@ def _jsonrpc_routes(
     routes = create_jsonrpc_routes(
         handler, "/", enable_v0_3_compat=True, shutdown_grace_period=grace
     )
+    # Seen as `object` first: mypy takes a callback Protocol and CachedAnswers as disjoint.
+    wrapper: object = skill_wrapper
     wrapped: list[BaseRoute] = []
     for route in routes:
         if isinstance(route, Route) and route.path == "/":
             endpoint = route.endpoint
-            if isinstance(skill_wrapper, CachedAnswers):
-                endpoint = CachedAnswerRoute(agent, skill_wrapper, store, endpoint).handle
+            if isinstance(wrapper, CachedAnswers):
+                endpoint = CachedAnswerRoute(agent, wrapper, store, endpoint).handle
             route = Route("/", _json_only(endpoint), methods=sorted(route.methods or {"POST"}))
         wrapped.append(route)
     return wrapped

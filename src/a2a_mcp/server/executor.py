@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 import structlog
 from a2a.server.agent_execution import AgentExecutor, RequestContext
@@ -26,10 +26,22 @@ from a2a_mcp.server import metrics
 from a2a_mcp.server.files import ServedFiles
 from a2a_mcp.server.request import SkillCall, read_call
 
-# A coroutine, not any awaitable: the executor runs it as an asyncio task.
-SkillWrapper = Callable[
-    [Agent, Skill, BaseModel, Progress, dict[str, Any]], Coroutine[Any, Any, BaseModel]
-]
+
+class SkillWrapper(Protocol):
+    """What runs each skill call (run_skill, or a cache around it). A Protocol rather than a
+    Callable so a wrapper may also offer more (offers.Closable, fast_path.CachedAnswers)."""
+
+    # A coroutine, not any awaitable: the executor runs it as an asyncio task.
+    def __call__(
+        self,
+        agent: Agent,
+        skill: Skill,
+        input: BaseModel,
+        progress: Progress,
+        call_meta: dict[str, Any],
+        /,
+    ) -> Coroutine[Any, Any, BaseModel]: ...
+
 
 log = get_logger("a2a_mcp.server")
 
