@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 BRIEF ?= a 45-second TikTok and Reel about cold brew for busy parents, upbeat, end with 'link in bio'
 APT_PACKAGES := redis-server espeak-ng fonts-dejavu-core postgresql
 
-.PHONY: install install-dev system-deps demo test lint bench tck
+.PHONY: install install-dev system-deps demo test lint typecheck bench tck
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -35,6 +35,10 @@ test: system-deps install-dev
 lint: install-dev
 	$(BIN)/ruff check src tests benchmarks tools
 	$(BIN)/ruff format --check src tests benchmarks tools
+
+# mypy on src/ with the settings in pyproject.toml ([tool.mypy]).
+typecheck: install-dev
+	$(BIN)/mypy
 
 bench: $(BIN)/python
 	$(BIN)/pip install -q -e '.[dev,bench]'

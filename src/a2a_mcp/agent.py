@@ -89,7 +89,7 @@ class Agent:
         for attr in dir(type(self)):
             method = getattr(type(self), attr, None)
             meta = getattr(method, "__skill__", None)
-            if meta is None:
+            if method is None or meta is None:
                 continue
             hints = get_type_hints(method)
             params = [p for p in inspect.signature(method).parameters if p != "self"]

@@ -24,6 +24,7 @@ from pydantic import BaseModel
 
 from a2a_mcp.agent import Agent, Skill
 from a2a_mcp.auth import API_KEY, API_KEY_HEADER, BEARER
+from a2a_mcp.offers import TextArtifacts
 from a2a_mcp.protocol import JSON, SKILLS_EXTENSION_URI, TEXT, restore_ints
 
 
@@ -36,8 +37,8 @@ def text_input_field(model: type[BaseModel]) -> str | None:
 
 
 def has_text_artifacts(model: type[BaseModel]) -> bool:
-    """Whether outputs of this model publish extra text artifacts (a2a_text_artifacts)."""
-    return callable(getattr(model, "a2a_text_artifacts", None))
+    """Whether outputs of this model publish extra text artifacts (offers.TextArtifacts)."""
+    return issubclass(model, TextArtifacts)
 
 
 def _skill(skill: Skill) -> AgentSkill:

@@ -8,6 +8,7 @@ from typing import Any
 
 import structlog
 from prometheus_client import CollectorRegistry
+from structlog.typing import EventDict, WrappedLogger
 
 # One registry per process; every module registers its metrics here so /metrics shows them all.
 REGISTRY = CollectorRegistry(auto_describe=True)
@@ -15,7 +16,7 @@ REGISTRY = CollectorRegistry(auto_describe=True)
 _SECRET_WORDS = ("key", "token", "secret", "password", "authorization")
 
 
-def _drop_secrets(_: Any, __: str, event: dict[str, Any]) -> dict[str, Any]:
+def _drop_secrets(_: WrappedLogger, __: str, event: EventDict) -> EventDict:
     """Mask any field whose name says it holds a secret, so logs never carry one."""
     for name in list(event):
         if any(word in name.lower() for word in _SECRET_WORDS):

@@ -98,3 +98,17 @@ class LockingCache(Cache, Protocol):
     async def renew_lock(self, name: str, token: str, ttl_s: float) -> bool: ...
 
     async def release_lock(self, name: str, token: str) -> bool: ...
+
+
+@runtime_checkable
+class InProcessCache(Protocol):
+    """A backend with no I/O (memory, none) when `in_process` is true: nothing to time out."""
+
+    in_process: bool
+
+
+@runtime_checkable
+class SelfTimedCache(Protocol):
+    """A backend that bounds each of its operations by `timeout_s` itself (Redis)."""
+
+    timeout_s: float

@@ -52,7 +52,7 @@ def decode(data: bytes) -> Any:
     if data[0] != VERSION:
         raise DecodeError(f"cache entry has codec version {data[0]}, expected {VERSION}")
     fmt = data[1]
-    payload = memoryview(data)[2:]
+    payload: memoryview | bytes = memoryview(data)[2:]
     if fmt == ZSTD:
         payload = _inflate(payload)
     elif fmt != PLAIN:
@@ -63,7 +63,7 @@ def decode(data: bytes) -> Any:
         raise DecodeError(f"cache entry is not valid JSON: {exc}") from None
 
 
-def _inflate(payload: memoryview) -> memoryview | bytes:
+def _inflate(payload: memoryview | bytes) -> memoryview | bytes:
     try:
         size = zstandard.frame_content_size(payload)
         if size < 0 or size > MAX_DECODED_BYTES:

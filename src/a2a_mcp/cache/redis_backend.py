@@ -6,7 +6,7 @@ import asyncio
 import os
 import secrets
 import weakref
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass
 from functools import wraps
 from typing import Any, ParamSpec, TypeVar
@@ -162,7 +162,7 @@ async def _release_pool(key: tuple[Any, ...], shared: _SharedPool) -> None:
         await shared.pool.aclose()
 
 
-Method = Callable[P, Awaitable[T]]
+Method = Callable[P, Coroutine[Any, Any, T]]
 
 
 def _timed(*, slow: bool = False) -> Callable[[Method[P, T]], Method[P, T]]:
@@ -311,14 +311,16 @@ class RedisCache:
     async def reset_stats(self, agent: str | None = None) -> None:
         if agent is not None:
             await self._client.delete(self._stat + agent)
-            await self._client.srem(self._agents, agent)
+            # redis-py types set commands as `Awaitable[T] | T` for its sync and async clients.
+            await self._client.srem(self._agents, agent)  # type: ignore[misc]
             return
-        agents = await self._client.smembers(self._agents)
+        agents = await self._client.smembers(self._agents)  # type: ignore[misc]  # as above
         await self._client.delete(self._agents, *(self._stat + a.decode() for a in agents))
 
     @_timed(slow=True)
     async def stats(self) -> CacheStats:
-        agents = sorted(a.decode() for a in await self._client.smembers(self._agents))
+        members = await self._client.smembers(self._agents)  # type: ignore[misc]  # as in reset_stats
+        agents = sorted(a.decode() for a in members)
         pipe = self._client.pipeline(transaction=False)
         for agent in agents:
             pipe.hgetall(self._stat + agent)

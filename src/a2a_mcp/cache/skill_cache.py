@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import enum
 import hashlib
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -12,7 +13,15 @@ from typing import Any, Final
 import orjson
 
 from a2a_mcp.cache import metrics
-from a2a_mcp.cache.base import AgentStats, Cache, CacheStats, CacheUnavailableError, LockingCache
+from a2a_mcp.cache.base import (
+    AgentStats,
+    Cache,
+    CacheStats,
+    CacheUnavailableError,
+    InProcessCache,
+    LockingCache,
+    SelfTimedCache,
+)
 from a2a_mcp.cache.codec import COMPRESS_ABOVE, DecodeError, decode, encode
 from a2a_mcp.observability import get_logger
 
@@ -22,14 +31,17 @@ Compute = Callable[[], Awaitable[dict[str, Any]]]
 log = get_logger("cache")
 
 
-class _Skipped:
-    """Marks a cache operation that failed or was not tried; the call goes on without the cache."""
+class _Skipped(enum.Enum):
+    """Marks a cache operation that failed or was not tried; the call goes on without the cache.
+    A one-member enum so the type checker narrows `x is SKIPPED` (PEP 484's sentinel idiom)."""
+
+    SKIPPED = "SKIPPED"
 
     def __repr__(self) -> str:
         return "SKIPPED"
 
 
-SKIPPED: Final = _Skipped()
+SKIPPED: Final = _Skipped.SKIPPED
 
 
 def one_hour(kind: str, meta: Mapping[str, Any]) -> float | None:
@@ -106,9 +118,8 @@ class SkillCache:
         self._locks: LockingCache | None = cache if isinstance(cache, LockingCache) else None
         # Arm our own timer only where it adds something: not for in-process backends (nothing to
         # wait on), nor for one that already bounds each operation at least as tightly (Redis).
-        own_timeout = getattr(cache, "timeout_s", None)
-        self._untimed = bool(getattr(cache, "in_process", False)) or (
-            own_timeout is not None and own_timeout <= op_timeout_s
+        self._untimed = (isinstance(cache, InProcessCache) and cache.in_process) or (
+            isinstance(cache, SelfTimedCache) and cache.timeout_s <= op_timeout_s
         )
         self._flights: dict[str, asyncio.Future[_Result]] = {}
         self._down_until = 0.0  # monotonic time before which the backend is not tried again
@@ -259,7 +270,7 @@ class SkillCache:
     ) -> _Result | _Skipped | None:
         raw = await self._op("get", agent, kind, self.cache.get, key)
         if raw is None or raw is SKIPPED:
-            return raw  # type: ignore[return-value]
+            return raw
         try:
             envelope = decode(raw)
             value, compute_s = envelope["v"], float(envelope["s"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import time
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -419,7 +419,9 @@ class A2AClient:
                 await self._cancel_remote(client, seen.task_id)
             raise
         finally:
-            await events.aclose()
+            # a2a-sdk declares an AsyncIterator; it is an async generator, closed here at once.
+            if isinstance(events, AsyncGenerator):
+                await events.aclose()
         if outcome is None:
             raise _StreamEnded(
                 f"the stream from {replica.url} ended before {call.agent}.{call.skill} finished "

@@ -141,7 +141,8 @@ class HttpPool:
                 super().connection_lost(exc)
 
         keywords = getattr(factory, "keywords", {})
-        connector._factory = lambda: CountingHandler(**keywords)  # type: ignore[attr-defined]
+        # aiohttp types its private factory as a partial; any callable making a handler works.
+        connector._factory = lambda: CountingHandler(**keywords)  # type: ignore[assignment]
 
     async def aclose(self) -> None:
         """Close the session and its connections."""

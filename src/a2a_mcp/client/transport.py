@@ -239,7 +239,8 @@ def plain_data(parts: Iterable[Part], plain: Mapping[str, Any]) -> Any | None:
 
 async def _sse_events(response: aiohttp.ClientResponse) -> AsyncIterator[tuple[str, str]]:
     """(event name, data) per Server-Sent Event, as the W3C spec frames them."""
-    name, data = "message", []
+    name = "message"
+    data: list[str] = []
     async for raw in response.content:
         line = raw.decode("utf-8").rstrip("\r\n")
         if not line:

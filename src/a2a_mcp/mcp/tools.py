@@ -15,6 +15,7 @@ from a2a_mcp.agent import Agent, Progress, Skill, no_progress
 from a2a_mcp.errors import AgentError, SkillFailedError, UnknownSkillError
 from a2a_mcp.mcp import metrics
 from a2a_mcp.observability import get_logger
+from a2a_mcp.offers import McpResourceLinks, McpSummary
 from a2a_mcp.server.executor import SkillWrapper, run_skill
 
 log = get_logger("a2a_mcp.mcp")
@@ -84,13 +85,11 @@ def output_result(output: BaseModel) -> types.CallToolResult:
     """structuredContent is the output model; text content repeats it (the spec's fallback for
     clients without structured output), after the output's own summary when it has one."""
     content: list[types.ContentBlock] = []
-    summary = getattr(output, "mcp_summary", None)
-    if callable(summary):
-        content.append(types.TextContent(text=summary()))
+    if isinstance(output, McpSummary):
+        content.append(types.TextContent(text=output.mcp_summary()))
     content.append(types.TextContent(text=output.model_dump_json(indent=1)))
-    links = getattr(output, "mcp_resource_links", None)
-    if callable(links):
-        content.extend(ref.link() for ref in links())
+    if isinstance(output, McpResourceLinks):
+        content.extend(ref.link() for ref in output.mcp_resource_links())
     return types.CallToolResult(content=content, structured_content=output.model_dump(mode="json"))
 
 

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from a2a.server.routes import (
     create_agent_card_routes,
@@ -29,6 +29,7 @@ from a2a_mcp.agent import Agent
 from a2a_mcp.auth import ApiKeys
 from a2a_mcp.cards import agent_card
 from a2a_mcp.observability import REGISTRY, get_logger
+from a2a_mcp.offers import ServesFiles, Startable
 from a2a_mcp.server.executor import SkillExecutor, SkillWrapper
 from a2a_mcp.server.fast_path import CachedAnswerRoute, CachedAnswers
 from a2a_mcp.server.files import ServedFiles
@@ -108,14 +109,14 @@ def _jsonrpc_routes(
     routes = create_jsonrpc_routes(
         handler, "/", enable_v0_3_compat=True, shutdown_grace_period=grace
     )
-    fast_path = callable(getattr(skill_wrapper, "answer_from_cache", None))
+    # Seen as `object` first: mypy takes a callback Protocol and CachedAnswers as disjoint.
+    wrapper: object = skill_wrapper
     wrapped: list[BaseRoute] = []
     for route in routes:
         if isinstance(route, Route) and route.path == "/":
             endpoint = route.endpoint
-            if fast_path:
-                answers = cast(CachedAnswers, skill_wrapper)
-                endpoint = CachedAnswerRoute(agent, answers, store, endpoint).handle
+            if isinstance(wrapper, CachedAnswers):
+                endpoint = CachedAnswerRoute(agent, wrapper, store, endpoint).handle
             route = Route("/", _json_only(endpoint), methods=sorted(route.methods or {"POST"}))
         wrapped.append(route)
     return wrapped
@@ -175,15 +176,16 @@ def build_app(
 
     Tasks are kept in `task_store` (default: the last `max_finished_tasks` in memory; a
     `DurableTaskStore` keeps them in a database), push notifications delivered with `push`'s
-    limits. Files its outputs publish (`a2a_file_artifacts()`) are served from `files_dir`
-    (default: the agent's own `files_dir` attribute, if any) at GET /files/<path>. With
-    `api_keys`, every route but the health probes, /metrics and the card needs one of them (the
-    card declares it); `rate_limit` bounds each client's requests; bodies over
-    `max_body_bytes` get 413."""
+    limits. Files its outputs publish (`offers.FileArtifacts`) are served from `files_dir`
+    (default: the agent's own `files_dir`, when it is `offers.ServesFiles`) at GET
+    /files/<path>. With `api_keys`, every route but the health probes, /metrics and the card
+    needs one of them (the card declares it); `rate_limit` bounds each client's requests;
+    bodies over `max_body_bytes` get 413."""
     keys = ApiKeys(api_keys)
     quiet_client_mistakes()
     card = agent_card(agent, public_url, secured=bool(keys))
-    files_dir = files_dir if files_dir is not None else getattr(agent, "files_dir", None)
+    if files_dir is None and isinstance(agent, ServesFiles):
+        files_dir = agent.files_dir
     files = ServedFiles(files_dir, public_url) if files_dir is not None else None
     executor = SkillExecutor(agent, skill_wrapper, files=files)
     store = task_store if task_store is not None else BoundedTaskStore(max_finished_tasks)
@@ -214,9 +216,8 @@ def build_app(
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
-        start = getattr(store, "start", None)
-        if start is not None:
-            await start()
+        if isinstance(store, Startable):
+            await store.start()
         log.info("agent serving", agent=agent.name, url=public_url, skills=sorted(agent.skills))
         yield
         await state.shutdown()

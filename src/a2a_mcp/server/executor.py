@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 import structlog
 from a2a.server.agent_execution import AgentExecutor, RequestContext
@@ -20,12 +20,28 @@ from pydantic import BaseModel
 from a2a_mcp.agent import Agent, Progress, Skill
 from a2a_mcp.errors import AgentError, SkillFailedError
 from a2a_mcp.observability import get_logger
+from a2a_mcp.offers import FileArtifacts, TextArtifacts
 from a2a_mcp.protocol import KIND_ERROR, KIND_KEY, data_part, error_parts, progress_parts, text_part
 from a2a_mcp.server import metrics
 from a2a_mcp.server.files import ServedFiles
 from a2a_mcp.server.request import SkillCall, read_call
 
-SkillWrapper = Callable[[Agent, Skill, BaseModel, Progress, dict[str, Any]], Awaitable[BaseModel]]
+
+class SkillWrapper(Protocol):
+    """What runs each skill call (run_skill, or a cache around it). A Protocol rather than a
+    Callable so a wrapper may also offer more (offers.Closable, fast_path.CachedAnswers)."""
+
+    # A coroutine, not any awaitable: the executor runs it as an asyncio task.
+    def __call__(
+        self,
+        agent: Agent,
+        skill: Skill,
+        input: BaseModel,
+        progress: Progress,
+        call_meta: dict[str, Any],
+        /,
+    ) -> Coroutine[Any, Any, BaseModel]: ...
+
 
 log = get_logger("a2a_mcp.server")
 
@@ -137,10 +153,10 @@ class SkillExecutor(AgentExecutor):
             return "failed"
         except Exception as exc:
             log.exception("skill raised", skill=call.skill.id)
-            error = SkillFailedError(
+            failure = SkillFailedError(
                 f"{self.agent.name}.{call.skill.id} failed: {type(exc).__name__}: {exc}"
             )
-            await updater.failed(_error_message(updater, error))
+            await updater.failed(_error_message(updater, failure))
             return "failed"
         if run.cancel_reason is not None:
             # The skill finished while a cancel was on its way: the caller asked to cancel.
@@ -171,14 +187,12 @@ class SkillExecutor(AgentExecutor):
             [data_part(output.model_dump(mode="json"))],
             name=call.skill.id,
         )
-        extra = getattr(output, "a2a_text_artifacts", None)
-        if callable(extra):
-            for name, text in extra().items():
+        if isinstance(output, TextArtifacts):
+            for name, text in output.a2a_text_artifacts().items():
                 await updater.add_artifact([text_part(text)], name=name)
-        files = getattr(output, "a2a_file_artifacts", None)
-        if callable(files) and self.files is not None:
+        if isinstance(output, FileArtifacts) and self.files is not None:
             # A URL, never the bytes: finished tasks are kept in memory by the task store.
-            for name, part in self.files.parts(files()):
+            for name, part in self.files.parts(output.a2a_file_artifacts()):
                 await updater.add_artifact([part], name=name)
 
     def _new_task(

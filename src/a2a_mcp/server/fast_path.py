@@ -15,7 +15,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Awaitable, Callable
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 import orjson
 import structlog
@@ -75,6 +75,7 @@ class LaterTaskStore(Protocol):
     ) -> None: ...
 
 
+@runtime_checkable
 class CachedAnswers(Protocol):
     """A skill wrapper that can say, without running anything, whether it has the output."""
 

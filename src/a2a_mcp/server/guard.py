@@ -181,9 +181,10 @@ class Guard:
                 await self._limited(scope, send, who, wait)
                 return
         if scope.get("method") in _BODY_METHODS:
-            receive = await self._bounded_body(scope, receive, send)
-            if receive is None:
+            bounded = await self._bounded_body(scope, receive, send)
+            if bounded is None:
                 return
+            receive = bounded
         await self.app(scope, receive, send)
 
     async def _unauthorized(self, scope: Scope, send: Send) -> None:

@@ -82,7 +82,7 @@ def _holds_required(desc: Descriptor) -> bool:
         for field in current.fields:
             if _required(field):
                 return True
-            if field.type == FieldDescriptor.TYPE_MESSAGE:
+            if field.type == FieldDescriptor.TYPE_MESSAGE and field.message_type is not None:
                 todo.append(field.message_type)
     return False
 
@@ -121,7 +121,7 @@ def required_field_errors(msg: ProtoMessage) -> list[dict[str, str]]:
         if not field.is_repeated:
             if msg.HasField(field.name):
                 errors.extend(_nested(field.name, required_field_errors(value)))
-        elif field.message_type.GetOptions().map_entry:
+        elif field.message_type is not None and field.message_type.GetOptions().map_entry:
             for key, item in value.items():
                 if isinstance(item, ProtoMessage):
                     errors.extend(_nested(f"{field.name}[{key}]", required_field_errors(item)))

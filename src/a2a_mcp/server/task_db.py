@@ -402,11 +402,11 @@ class DurableTaskStore(TaskStore):
                     await self._write(session, item.task, item.owner)
         except Exception:
             # Newer saves win; a long outage lets the oldest go rather than grow without end.
-            for task_id, item in pending.items():
-                self._pending.setdefault(task_id, item)
-            for task_id, item in reversed(dirty.items()):
+            for task_id, waiting in pending.items():
+                self._pending.setdefault(task_id, waiting)
+            for task_id, live in reversed(dirty.items()):
                 if task_id not in self._dirty:
-                    self._dirty[task_id] = item
+                    self._dirty[task_id] = live
                     self._dirty.move_to_end(task_id, last=False)
             for store in (self._pending, self._dirty):
                 for task_id in list(store)[: max(0, len(store) - self.retention.keep)]:

@@ -188,7 +188,7 @@ class Plan:
 
     def _skipped_edges(self) -> list[tuple[str, str]]:
         """Edges into left-out nodes, from the planned ids (or left-out ids) they depend on."""
-        edges = []
+        edges: list[tuple[str, str]] = []
         for skipped in self.skipped:
             for dep in skipped.needs:
                 out = self.outputs_of.get(dep, dep)
@@ -297,7 +297,7 @@ def plan_workflow(
     if problems:
         raise WorkflowSpecError(problems)
 
-    graph = nx.DiGraph()
+    graph: nx.DiGraph[str] = nx.DiGraph()
     for nid in nodes:
         graph.add_node(nid)
     for nid, planned in nodes.items():

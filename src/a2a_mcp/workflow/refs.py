@@ -218,7 +218,7 @@ def walk(value: Any, path: Sequence[str], ref_text: str) -> Any:
                 continue
             known = ", ".join(sorted(map(str, value))) or "none"
             raise RefError(_missing(ref_text, path, depth, f"no field '{key}' (has: {known})"))
-        if isinstance(value, list | tuple) and not isinstance(value, str):
+        if isinstance(value, list | tuple):
             if key.lstrip("-").isdigit() and -len(value) <= int(key) < len(value):
                 value = value[int(key)]
                 continue

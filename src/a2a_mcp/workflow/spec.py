@@ -197,7 +197,8 @@ def parse_workflow(data: Any, source: str = "<data>") -> WorkflowSpec:
             if err["type"] == "extra_forbidden":
                 message = "unknown field (known: name, version, description, nodes)"
             problem(message, field=_loc(err["loc"]) or None)
-        raw_nodes = data.get("nodes") if isinstance(data.get("nodes"), list) else []
+        listed = data.get("nodes")
+        raw_nodes: list[Any] = listed if isinstance(listed, list) else []
     else:
         raw_nodes = header.nodes
 
@@ -254,7 +255,7 @@ class _View:
         inputs = raw.get("inputs")
         for_each = raw.get("for_each")
         return cls(
-            label=node_id if has_id else f"#{index + 1}",
+            label=node_id if isinstance(node_id, str) and has_id else f"#{index + 1}",
             has_id=has_id,
             needs=_names(raw.get("needs")),
             inputs=dict(inputs) if isinstance(inputs, Mapping) else {},
@@ -418,7 +419,7 @@ def _check_plan_time_ref(node: _View, name: str, problem: Any) -> None:
 
 
 def _check_cycles(views: list[_View], problem: Any) -> None:
-    graph = nx.DiGraph()
+    graph: nx.DiGraph[str] = nx.DiGraph()
     order: dict[str, int] = {}
     for view in views:
         if view.has_id and view.label not in order:

@@ -190,8 +190,8 @@ def _value(form: str, m: re.Match[str]) -> float | None:
         lo, hi = sorted((a * ua, b * ub))
         return (lo + hi) / 2
     if form == "and_a_half":
-        n = _num(g.get("n") or g.get("n2")) or 1.0
-        return n * 60 + 30
+        minutes_whole = _num(g.get("n") or g.get("n2")) or 1.0
+        return minutes_whole * 60 + 30
     if form == "half":
         return 30.0
     if form == "a_unit":

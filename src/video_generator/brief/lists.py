@@ -134,9 +134,9 @@ def find_call_to_action(doc: Doc) -> str | None:
             found.append((start, None))
             continue
         found.append((start, recase(value, doc.all_caps)))
-    for _, value in sorted(found, key=lambda f: f[0]):
-        if value:
-            return value
+    for _, cta in sorted(found, key=lambda f: f[0]):
+        if cta:
+            return cta
     return None
 
 

@@ -92,8 +92,8 @@ def _outside(pos: int, excluded: list[tuple[int, int]]) -> bool:
 def find_tone(doc: Doc, excluded: list[tuple[int, int]]) -> Tone | None:
     """The tone asked for, or None; `excluded` are spans (topic, CTA ...) to ignore."""
     for match in _TONE_LABEL.finditer(doc.low):
-        for word in _TONE.finditer(match.group(1)):
-            return TONE_WORDS[word.group(0)]
+        for hit in _TONE.finditer(match.group(1)):
+            return TONE_WORDS[hit.group(0)]
     for match in _TONE.finditer(doc.low):
         if not _outside(match.start(), excluded):
             continue
@@ -131,9 +131,9 @@ def find_style(doc: Doc, excluded: list[tuple[int, int]]) -> tuple[Style | None,
             return STYLE_WORDS[match.group(0)], True
     cues = []
     for style, pattern in _CUES:
-        match = pattern.search(doc.low)
-        if match:
-            cues.append((match.start(), style))
+        cue = pattern.search(doc.low)
+        if cue:
+            cues.append((cue.start(), style))
     if cues:
         return min(cues, key=lambda cue: cue[0])[1], True
     if _EDUCATIONAL.search(doc.low):

@@ -8,7 +8,7 @@ import json
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from video_generator.cli.common import (
     EXIT_FAILED,
@@ -300,6 +300,16 @@ async def _warm(
 # ---------------------------------------------------------------- templates
 
 
+class _TemplateRow(TypedDict):
+    """One template's line in `vidgen cache templates` (and its --json output)."""
+
+    id: str
+    kind: str
+    uses: int
+    effectiveness: float | None
+    scores: int
+
+
 def cmd_templates(args: argparse.Namespace) -> int:
     from video_generator.runtime import use_template_store
     from video_generator.templates import get_templates
@@ -318,7 +328,7 @@ def cmd_templates(args: argparse.Namespace) -> int:
                 await close()
 
     usage = asyncio.run(read())
-    rows = []
+    rows: list[_TemplateRow] = []
     for kind in templates.kinds():
         if args.kind and kind != args.kind:
             continue
@@ -328,13 +338,13 @@ def cmd_templates(args: argparse.Namespace) -> int:
             if args.used and not uses:
                 continue
             rows.append(
-                {
-                    "id": template.id,
-                    "kind": template.kind,
-                    "uses": uses,
-                    "effectiveness": stats.effectiveness if stats else None,
-                    "scores": stats.score_count if stats else 0,
-                }
+                _TemplateRow(
+                    id=template.id,
+                    kind=template.kind,
+                    uses=uses,
+                    effectiveness=stats.effectiveness if stats else None,
+                    scores=stats.score_count if stats else 0,
+                )
             )
     if args.sort == "uses":
         rows.sort(key=lambda r: (-r["uses"], r["id"]))

@@ -22,6 +22,7 @@ import os
 import socket
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -124,8 +125,7 @@ def make_broker(settings: QueueSettings) -> Any:
         socket_connect_timeout=5,
     )
     broker.add_middleware(CurrentMessage())
-    dramatiq.actor(
-        _render_job_entry(settings),
+    register = dramatiq.actor(
         broker=broker,
         actor_name=ACTOR_NAME,
         queue_name=QUEUE_NAME,
@@ -134,6 +134,7 @@ def make_broker(settings: QueueSettings) -> Any:
         min_backoff=int(settings.min_backoff_s * 1000),
         max_backoff=int(settings.max_backoff_s * 1000),
     )
+    register(_render_job_entry(settings))
     return broker
 
 
@@ -159,7 +160,7 @@ async def render_queued(
     package_json = pkg.model_dump(mode="json")
     request_json = request.model_dump(mode="json")
     job_id = uuid.uuid4().hex
-    job = {
+    job: dict[str, Any] = {
         "job_id": job_id,
         "task_id": task_id,
         "folder": folder.name,
@@ -259,7 +260,7 @@ def worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def _render_job_entry(settings: QueueSettings) -> Any:
+def _render_job_entry(settings: QueueSettings) -> Callable[[dict[str, Any]], None]:
     def render_package(job: dict[str, Any]) -> None:
         """Dramatiq actor (sync, in a worker thread): run the async render job to its end.
 
@@ -288,6 +289,7 @@ def _publish_unexpected(job: dict[str, Any], settings: QueueSettings, exc: BaseE
     message = CurrentMessage.get_current_message()
     retries = message.options.get("retries", 0) if message is not None else settings.retries
     me = worker_id()
+    event: dict[str, Any]
     if retries >= settings.retries:
         error = SkillFailedError(
             f"the render failed on {me} after {retries + 1} attempts: {type(exc).__name__}: {exc}"

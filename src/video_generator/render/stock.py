@@ -124,7 +124,9 @@ def _fits(w: int, h: int, width: int, height: int) -> bool:
     return orientation(w, h) == orientation(width, height) and w >= width and h >= height
 
 
-def _smallest_fit(files: list[tuple[str, str, int, int]], width: int, height: int):
+def _smallest_fit(
+    files: list[tuple[str, str, int, int]], width: int, height: int
+) -> tuple[str, str, int, int] | None:
     """The smallest file at least the frame's size (less to download), else None."""
     fitting = [f for f in files if _fits(f[2], f[3], width, height)]
     return min(fitting, key=lambda f: f[2] * f[3]) if fitting else None
@@ -320,8 +322,8 @@ class StockClient:
                 )
                 raise StockUnavailable(service.blocked)
             if status == 429 or status >= 500:
-                wait = _reset_wait(service.name, resp_headers)
-                wait = wait if wait is not None else 1.0 * (attempt + 1)
+                reset_s = _reset_wait(service.name, resp_headers)
+                wait = reset_s if reset_s is not None else 1.0 * (attempt + 1)
                 if wait > self.settings.max_wait_s or attempt + 1 == self.settings.attempts:
                     service.blocked = (
                         f"{service.name} is rate limiting (HTTP {status}, retry in {wait:.0f} s, "

@@ -46,8 +46,8 @@ class RedisUsageStore:
 
     def _new_cache(self) -> RedisCache:
         if self._unused is not None:
-            cache, self._unused = self._unused, None
-            return cache
+            unused, self._unused = self._unused, None
+            return unused
         cache = open_cache(self.url)
         assert isinstance(cache, RedisCache)
         return cache

@@ -456,7 +456,7 @@ class FalQueueClient:
             # Backoff with jitter, but never shorter than the Retry-After fal asked for.
             exc = state.outcome.exception() if state.outcome else None
             hinted = getattr(exc, "retry_after", None) or 0.0
-            return max(float(backoff(state)), float(hinted))  # type: ignore[operator]
+            return max(float(backoff(state)), float(hinted))
 
         try:
             async for trial in loop.copy(wait=wait):

@@ -1,0 +1,110 @@
+"""The layering rules, read from the source (AST, nothing imported or run)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parents[2] / "src"
+AGENTS = SRC / "video_generator" / "agents"
+_IMPORTERS = {"import_module", "__import__"}
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(SRC).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def imported_modules(path: Path, name: str | None = None) -> set[str]:
+    """Every module `path` (module `name`, default: from its place under src/) imports, by
+    absolute name: import statements at any depth (also inside functions), relative imports
+    resolved, `from pkg import name` also counted as `pkg.name` (it may be a submodule), and
+    string constants given to import_module/__import__."""
+    package = (name or _module_name(path)).split(".")
+    if path.name != "__init__.py":
+        package.pop()
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package[: len(package) - (node.level - 1)]
+                module = ".".join([*base, node.module] if node.module else base)
+            else:
+                module = node.module or ""
+            found.add(module)
+            found.update(f"{module}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Call):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+            first = node.args[0] if node.args else None
+            if name in _IMPORTERS and isinstance(first, ast.Constant):
+                if isinstance(first.value, str):
+                    found.add(first.value)
+    return found
+
+
+def _within(module: str, package: str) -> bool:
+    return module == package or module.startswith(package + ".")
+
+
+def _sources(root: Path) -> list[Path]:
+    return sorted(root.rglob("*.py"))
+
+
+# One agent per module or subpackage of agents/.
+_AGENT_NAMES = {
+    path.stem if path.is_file() else path.name
+    for path in AGENTS.iterdir()
+    if path.name != "__init__.py" and (path.suffix == ".py" or (path / "__init__.py").exists())
+}
+
+
+def _agent_of(module: str) -> str | None:
+    """The agent a module name belongs to (`video_generator.agents.<agent>[...]`), or None."""
+    parts = module.split(".")
+    if parts[:2] == ["video_generator", "agents"] and len(parts) > 2:
+        return parts[2] if parts[2] in _AGENT_NAMES else None
+    return None
+
+
+def test_the_sources_are_where_the_rules_look() -> None:
+    assert len(_sources(SRC / "a2a_mcp")) > 20
+    agents = {_agent_of(_module_name(path)) for path in _sources(AGENTS)} - {None}
+    assert {"orchestrator", "script_writer", "scene_designer"} <= agents
+
+
+@pytest.mark.parametrize("path", _sources(SRC / "a2a_mcp"), ids=lambda p: _module_name(p))
+def test_a2a_mcp_never_imports_video_generator(path: Path) -> None:
+    upward = sorted(m for m in imported_modules(path) if _within(m, "video_generator"))
+    assert not upward, f"{_module_name(path)} (the framework) imports the product: {upward}"
+
+
+@pytest.mark.parametrize("path", _sources(AGENTS), ids=lambda p: _module_name(p))
+def test_agents_never_import_each_other(path: Path) -> None:
+    own = _agent_of(_module_name(path))
+    others = sorted(m for m in imported_modules(path) if _agent_of(m) not in (None, own))
+    assert not others, f"agent module {_module_name(path)} imports another agent: {others}"
+
+
+def test_the_rules_catch_what_they_forbid(tmp_path: Path) -> None:
+    """The import reader sees the forms a violation could take (so a pass above means it)."""
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        "import video_generator.models\n"
+        "def later():\n"
+        "    from video_generator.agents import script_writer\n"
+        "    importlib.import_module('video_generator.agents.scene_designer')\n"
+    )
+    found = imported_modules(sample, "video_generator.agents.orchestrator")
+    assert any(_within(m, "video_generator") for m in found)
+    assert {_agent_of(m) for m in found} >= {"script_writer", "scene_designer"}
+    relative = tmp_path / "relative.py"
+    relative.write_text("from .timing_coordinator import TimingCoordinator\n")
+    found = imported_modules(relative, "video_generator.agents.orchestrator")
+    assert "video_generator.agents.timing_coordinator" in found
