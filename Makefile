@@ -30,6 +30,7 @@ demo: install
 	$(BIN)/vidgen make "$(BRIEF)" --render
 
 test: system-deps install-dev
+	$(BIN)/mypy
 	$(BIN)/pytest
 
 lint: install-dev

@@ -169,7 +169,7 @@ class VideoCache:
         """agent, skill@agent version+schemas, engine and version, templates version,
         sha256(input)."""
         doc: Any = input.model_dump(
-            mode="json", exclude=CALL_SWITCHES & set(type(input).model_fields)
+            mode="json", exclude=set(CALL_SWITCHES & set(type(input).model_fields))
         )
         context = getattr(agent, "cache_context", None)
         if callable(context):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -36,7 +36,7 @@ class Settings(BaseSettings):
     render_keep: int = Field(default=20, ge=1)  # most recent task folders kept; older pruned
     workflow: Path = _data_dir("workflows") / "video_generation.yaml"
     agents_dir: Path = _data_dir("agents")
-    schedule_mode: str = Field(default="eager", pattern="^(eager|levels)$")
+    schedule_mode: Literal["eager", "levels"] = "eager"
     max_concurrency: int = 16
     words_per_minute: float = 150.0
     call_timeout_s: float = 60.0

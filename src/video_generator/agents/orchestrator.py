@@ -22,6 +22,7 @@ from a2a_mcp.workflow import (
     load_workflow,
     plan_workflow,
 )
+from a2a_mcp.workflow.executor import Mode
 from video_generator.brief import BriefError, parse_brief
 from video_generator.brief.errors import MIN_DURATION_S
 from video_generator.models import (
@@ -115,7 +116,7 @@ class Orchestrator(Agent):
         client: AgentClient,
         *,
         workflow_path: Path | None = None,
-        mode: str | None = None,
+        mode: Mode | None = None,
         max_concurrency: int | None = None,
         engine_info: dict[str, Any] | None = None,
         render_dir: Path | None = None,
@@ -203,8 +204,11 @@ class Orchestrator(Agent):
                 cached = cached or bool(data and data.get("cached"))
                 await node_progress(fraction, message, data)
 
+            agent, skill = node.agent, node.skill
+            if agent is None or skill is None:  # the spec's validation gives each node one
+                raise RuntimeError(f"node {node.id!r} names neither a step nor an agent's skill")
             try:
-                output = await self.client.call(node.agent, node.skill, inputs, watch, node_options)
+                output = await self.client.call(agent, skill, inputs, watch, node_options)
             except AgentError as exc:
                 if exc.code.startswith("engine_"):
                     # A text engine's error says what to fix (URL, key): the run fails with it.

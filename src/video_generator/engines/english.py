@@ -141,11 +141,12 @@ def truncate_words(text: str, max_words: int) -> str:
 
 def number_word(n: int) -> str:
     """'three' up to ten, digits above (the usual style rule for spoken scripts)."""
-    return _inflect().number_to_words(n) if 0 <= n <= 10 else str(n)
+    # inflect's stubs take str or numbers.Number (which mypy cannot check); words are a str.
+    return str(_inflect().number_to_words(str(n))) if 0 <= n <= 10 else str(n)
 
 
 def ordinal_word(n: int) -> str:
-    return str(_inflect().number_to_words(_inflect().ordinal(n)))
+    return str(_inflect().number_to_words(_inflect().ordinal(str(n))))
 
 
 def join_list(items: list[str]) -> str:

@@ -173,7 +173,7 @@ class VidgenTools(Agent):
         )
 
     async def _write(
-        self, package: VideoPackage, folder: Path, files: list | None = None
+        self, package: VideoPackage, folder: Path, files: list[Any] | None = None
     ) -> list[str]:
         """The package folder, as `vidgen make` writes it, then the rendered files into it:
         downloaded when `files` came from a remote orchestrator, else linked from this
@@ -183,7 +183,9 @@ class VidgenTools(Agent):
         async with lock:
             return await self._write_unlocked(package, folder, files)
 
-    async def _write_unlocked(self, package: VideoPackage, folder: Path, files: list) -> list[str]:
+    async def _write_unlocked(
+        self, package: VideoPackage, folder: Path, files: list[Any] | None
+    ) -> list[str]:
         from video_generator.package import PackageError, write_package
 
         try:
