@@ -1,7 +1,7 @@
 """API keys for A2A (and MCP) endpoints: parse a key list, check a presented token, name it.
 
-Callers pass the keys in (video_generator reads them from VG_API_KEYS); nothing here reads the
-environment. A key never leaves this module in the clear: logs and rate-limit buckets use its
+Callers pass the keys in (the application reads them from its own settings); nothing here reads
+the environment. A key never leaves this module in the clear: logs and rate-limit buckets use its
 fingerprint, a short hash that identifies a key without revealing it.
 """
 

@@ -80,7 +80,7 @@ def _secure(card: AgentCard) -> None:
     card.security_schemes[BEARER].CopyFrom(
         SecurityScheme(
             http_auth_security_scheme=HTTPAuthSecurityScheme(
-                scheme="Bearer", description="An API key from the server's VG_API_KEYS."
+                scheme="Bearer", description="One of the API keys the server was given."
             )
         )
     )

@@ -1,4 +1,4 @@
-"""Where each agent lives: agent cards in agents/*.json, overridden by VG_AGENT_<NAME>_URLS."""
+"""Where each agent lives: agent cards in agents/*.json, overridden by <PREFIX><NAME>_URLS."""
 
 from __future__ import annotations
 
@@ -14,8 +14,6 @@ from google.protobuf.json_format import ParseError
 
 from a2a_mcp.errors import AgentError, UnknownAgentError
 
-_ENV_PATTERN = re.compile(r"^VG_AGENT_(?P<name>[A-Z0-9_]+)_URLS$")
-
 
 class RegistryError(AgentError):
     """An agent card or a replica list is unusable; the message says which and why."""
@@ -23,9 +21,10 @@ class RegistryError(AgentError):
     code = "registry_error"
 
 
-def env_key(name: str) -> str:
-    """The variable listing an agent's replicas: script_writer -> VG_AGENT_SCRIPT_WRITER_URLS."""
-    return f"VG_AGENT_{re.sub(r'[^A-Za-z0-9]', '_', name).upper()}_URLS"
+def env_key(name: str, prefix: str) -> str:
+    """The variable listing an agent's replicas, under the prefix the application chose:
+    ("script_writer", "APP_AGENT_") -> APP_AGENT_SCRIPT_WRITER_URLS."""
+    return f"{prefix}{re.sub(r'[^A-Za-z0-9]', '_', name).upper()}_URLS"
 
 
 def _clean_urls(urls: Sequence[str], where: str) -> list[str]:
@@ -63,11 +62,15 @@ class AgentRegistry:
         self,
         urls: Mapping[str, Sequence[str]] | None = None,
         cards: Mapping[str, AgentCard] | None = None,
+        *,
+        env_prefix: str | None = None,
     ) -> None:
         self._urls = {
             name: _clean_urls(found, f"agent '{name}'") for name, found in (urls or {}).items()
         }
         self._cards = dict(cards or {})
+        # The prefix of the variables that moved agents (with_env): errors name the variable.
+        self.env_prefix = env_prefix
 
     @classmethod
     def from_cards_dir(cls, path: str | Path) -> AgentRegistry:
@@ -93,12 +96,14 @@ class AgentRegistry:
             urls.setdefault(card.name, []).append(url)
         return cls(urls, cards)
 
-    def with_env(self, environ: Mapping[str, str]) -> AgentRegistry:
-        """A copy where VG_AGENT_<NAME>_URLS=http://h:p,http://h:p2 replaces (or adds) replicas."""
+    def with_env(self, environ: Mapping[str, str], *, prefix: str) -> AgentRegistry:
+        """A copy where <prefix><NAME>_URLS=http://h:p,http://h:p2 replaces (or adds) replicas;
+        the application picks the prefix (like APP_AGENT_)."""
         urls = {name: list(found) for name, found in self._urls.items()}
-        keys = {env_key(name): name for name in urls}
+        keys = {env_key(name, prefix): name for name in urls}
+        pattern = re.compile(rf"^{re.escape(prefix)}(?P<name>[A-Z0-9_]+)_URLS$")
         for key, value in environ.items():
-            match = _ENV_PATTERN.match(key)
+            match = pattern.match(key)
             if match is None:
                 continue
             name = keys.get(key, match["name"].lower())
@@ -106,12 +111,18 @@ class AgentRegistry:
             if not found:
                 raise RegistryError(f"{key} is set but lists no URL")
             urls[name] = found
-        return AgentRegistry(urls, self._cards)
+        return AgentRegistry(urls, self._cards, env_prefix=prefix)
 
     def with_urls(self, name: str, urls: Sequence[str]) -> AgentRegistry:
         """A copy with `name` served at `urls`."""
         merged = {**self._urls, name: list(urls)}
-        return AgentRegistry(merged, self._cards)
+        return AgentRegistry(merged, self._cards, env_prefix=self.env_prefix)
+
+    def where_set(self, name: str) -> str:
+        """Where an agent's address is configured, for error messages."""
+        if self.env_prefix is None:
+            return f"agents/{name}.json"
+        return f"agents/{name}.json or {env_key(name, self.env_prefix)}"
 
     def names(self) -> list[str]:
         return sorted(self._urls)
@@ -122,8 +133,8 @@ class AgentRegistry:
         if not found:
             known = ", ".join(self.names()) or "none"
             raise UnknownAgentError(
-                f"no address known for agent '{name}' (known: {known}); add agents/{name}.json "
-                f"or set {env_key(name)}"
+                f"no address known for agent '{name}' (known: {known}); set it in "
+                f"{self.where_set(name)}"
             )
         return list(found)
 

@@ -6,7 +6,6 @@ import time
 from collections.abc import Callable
 from enum import IntEnum
 
-from pydantic import BaseModel, Field
 from tenacity import (
     AsyncRetrying,
     RetryCallState,
@@ -14,6 +13,8 @@ from tenacity import (
     stop_after_attempt,
     wait_exponential_jitter,
 )
+
+from a2a_mcp.settings import RetryPolicy as RetryPolicy  # re-exported: retrying takes one
 
 # --- Failures of one HTTP exchange, classified by what they tell about the remote work. ---
 
@@ -64,15 +65,6 @@ def counts_against_replica(error: BaseException) -> bool:
     if isinstance(error, UpstreamStatusError):
         return error.status >= 500
     return isinstance(error, TransportFailure)
-
-
-class RetryPolicy(BaseModel):
-    """How many attempts a call gets and how long to wait between them."""
-
-    attempts: int = Field(default=3, ge=1)
-    initial_delay_s: float = Field(default=0.05, ge=0)
-    max_delay_s: float = Field(default=1.0, ge=0)
-    jitter_s: float = Field(default=0.05, ge=0)
 
 
 def retrying(

@@ -9,14 +9,20 @@ from a2a_mcp.agent import Agent
 from a2a_mcp.client import A2AClient
 from a2a_mcp.client.base import AgentClient
 from a2a_mcp.errors import UnknownAgentError
-from a2a_mcp.registry import AgentRegistry, env_key
+from a2a_mcp.registry import AgentRegistry
 from video_generator.agents.orchestrator import Orchestrator
 from video_generator.agents.platform_adapter import PlatformAdapter
 from video_generator.agents.scene_designer import SceneDesigner
 from video_generator.agents.script_writer import ScriptWriter
 from video_generator.agents.timing_coordinator import TimingCoordinator
 from video_generator.runtime import SPECIALISTS, build_orchestrator, build_specialists
-from video_generator.settings import Settings, a2a_client_settings, get_settings
+from video_generator.settings import (
+    AGENT_URLS_PREFIX,
+    Settings,
+    a2a_client_settings,
+    agent_urls_variable,
+    get_settings,
+)
 
 ORCHESTRATOR = Orchestrator.name
 # The order `vidgen up` starts them in is SPECIALISTS, then the orchestrator.
@@ -49,12 +55,12 @@ def mesh_registry(
     """Where every agent lives: the cards in VG_AGENTS_DIR, overridden by VG_AGENT_<NAME>_URLS."""
     settings = settings or get_settings()
     registry = AgentRegistry.from_cards_dir(settings.agents_dir)
-    return registry.with_env(os.environ if environ is None else environ)
+    return registry.with_env(os.environ if environ is None else environ, prefix=AGENT_URLS_PREFIX)
 
 
 def replica_env(urls: Mapping[str, list[str]]) -> dict[str, str]:
     """The environment that points a process at these agents' replicas."""
-    return {env_key(name): ",".join(found) for name, found in urls.items()}
+    return {agent_urls_variable(name): ",".join(found) for name, found in urls.items()}
 
 
 def build_agent(

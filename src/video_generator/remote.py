@@ -23,8 +23,9 @@ from a2a_mcp.client import (
     get_pool,
 )
 from a2a_mcp.errors import AgentUnavailableError, SkillFailedError, describe_validation_error
-from a2a_mcp.registry import AgentRegistry, env_key
+from a2a_mcp.registry import AgentRegistry
 from video_generator.models import VideoPackage, VideoRequest
+from video_generator.settings import agent_urls_variable
 
 ORCHESTRATOR = "orchestrator"
 SKILL = "make_video"
@@ -100,9 +101,10 @@ async def make_remote_with_files(
         if exc.details.get("agent") not in (ORCHESTRATOR, None):
             raise
         where = ", ".join(registry.urls(ORCHESTRATOR))
+        variable = agent_urls_variable(ORCHESTRATOR)
         raise AgentUnavailableError(
             f"no orchestrator answers at {where}: start the mesh with `vidgen up`, or pass the "
-            f"orchestrator's URL to --remote (or set {env_key(ORCHESTRATOR)}). ({exc.message})",
+            f"orchestrator's URL to --remote (or set {variable}). ({exc.message})",
             details=exc.details,
         ) from None
     finally:

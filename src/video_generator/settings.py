@@ -9,6 +9,8 @@ from typing import Any, Literal
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from a2a_mcp.settings import A2AClientSettings, HttpPoolSettings
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -21,7 +23,14 @@ def _data_dir(name: str) -> Path:
 class Settings(BaseSettings):
     """Every tunable of the system in one place; secrets are SecretStr and never logged."""
 
-    model_config = SettingsConfigDict(env_prefix="VG_", extra="ignore", populate_by_name=True)
+    # A nested model's fields are VG_<MODEL>_<FIELD>: VG_HTTP_LIMIT is http.limit (one split).
+    model_config = SettingsConfigDict(
+        env_prefix="VG_",
+        extra="ignore",
+        populate_by_name=True,
+        env_nested_delimiter="_",
+        env_nested_max_split=1,
+    )
 
     cache_url: str = "memory://"
     # One Redis operation slower than this is skipped (the call computes); also covers the
@@ -112,6 +121,15 @@ class Settings(BaseSettings):
     rate_limit_rps: float | None = Field(default=None, gt=0)  # per client; None: no limit
     rate_limit_burst: int = Field(default=20, ge=1)
     max_body_bytes: int = Field(default=8 * 1024 * 1024, ge=1024)
+    # The A2A framework's own settings (docs/a2a.md): VG_HTTP_* the process's connection pool,
+    # VG_A2A_* the A2A client; VG_A2A_ATTEMPTS is the client's retry.attempts.
+    http: HttpPoolSettings = Field(default_factory=HttpPoolSettings)
+    a2a: A2AClientSettings = Field(default_factory=A2AClientSettings)
+    a2a_attempts: int | None = Field(default=None, ge=1)
+
+
+# The variables that move an agent: VG_AGENT_SCRIPT_WRITER_URLS=http://h:p,http://h:p2.
+AGENT_URLS_PREFIX = "VG_AGENT_"
 
 
 def render_root(settings: Settings) -> Path:
@@ -147,14 +165,30 @@ def client_api_key(settings: Settings) -> SecretStr | None:
     return SecretStr(keys[0]) if keys else None
 
 
-def a2a_client_settings(settings: Settings | None = None) -> Any:
+def agent_urls_variable(name: str) -> str:
+    """The variable listing an agent's replicas: script_writer -> VG_AGENT_SCRIPT_WRITER_URLS."""
+    from a2a_mcp.registry import env_key
+
+    return env_key(name, AGENT_URLS_PREFIX)
+
+
+def a2a_client_settings(settings: Settings | None = None) -> A2AClientSettings:
     """The A2A client's settings (VG_A2A_* variables) with this process's API key."""
-    import os
+    settings = settings or get_settings()
+    update: dict[str, Any] = {
+        "api_key": client_api_key(settings),
+        "api_key_hint": "set the client's key (VG_API_KEY) to one of the agent's VG_API_KEYS",
+    }
+    if settings.a2a_attempts is not None:
+        update["retry"] = settings.a2a.retry.model_copy(update={"attempts": settings.a2a_attempts})
+    return settings.a2a.model_copy(update=update)
 
-    from a2a_mcp.client import A2AClientSettings
 
-    found = A2AClientSettings.from_env(os.environ)
-    return found.model_copy(update={"api_key": client_api_key(settings or get_settings())})
+def configure_a2a(settings: Settings | None = None) -> None:
+    """Hand the A2A framework this process's settings (its connection pool: VG_HTTP_*)."""
+    from a2a_mcp.settings import configure_pool
+
+    configure_pool((settings or get_settings()).http)
 
 
 @lru_cache(maxsize=1)

@@ -125,7 +125,7 @@ async def test_timeout_is_an_error_and_stops_the_work(start, make_client) -> Non
 async def test_unknown_agent_and_wrong_agent_at_url(start, make_client) -> None:
     server = await start(FailAgent())
     client = make_client({"echo": [server.url]})
-    with pytest.raises(UnknownAgentError, match="VG_AGENT_SCENE_DESIGNER_URLS"):
+    with pytest.raises(UnknownAgentError, match=r"agents/scene_designer\.json"):
         await client.call("scene_designer", "x", {})
     with pytest.raises(AgentUnavailableError, match="is agent 'failer', not 'echo'"):
         await client.call("echo", "echo", {"text": "x"})

@@ -39,25 +39,32 @@ def test_cards_and_environment(tmp_path: Path) -> None:
     assert registry.card("echo") is not None and registry.card("echo").version == "1.2.3"
 
     env = {
-        env_key("echo"): "http://h1:1/, http://h2:2,http://h1:1",
-        env_key("sleeper"): "http://h3:3",
-        "VG_AGENT_URLS": "ignored",
+        env_key("echo", "APP_AGENT_"): "http://h1:1/, http://h2:2,http://h1:1",
+        env_key("sleeper", "APP_AGENT_"): "http://h3:3",
+        "APP_AGENT_URLS": "ignored",
+        "VG_AGENT_ECHO_URLS": "http://other-prefix:1",
         "PATH": "/bin",
     }
-    moved = registry.with_env(env)
+    moved = registry.with_env(env, prefix="APP_AGENT_")
     assert moved.urls("echo") == ["http://h1:1", "http://h2:2"]
     assert moved.urls("sleeper") == ["http://h3:3"]
     assert moved.urls("legacy") == ["http://10.0.0.5:9000"]
     assert registry.urls("echo") == ["http://127.0.0.1:10101"]  # the original is unchanged
-    assert env_key("script_writer") == "VG_AGENT_SCRIPT_WRITER_URLS"
+    assert env_key("script_writer", "APP_AGENT_") == "APP_AGENT_SCRIPT_WRITER_URLS"
     assert SleepAgent.name in moved
 
 
 def test_errors_name_what_to_fix(tmp_path: Path) -> None:
-    with pytest.raises(UnknownAgentError, match="VG_AGENT_NOPE_URLS"):
+    with pytest.raises(UnknownAgentError, match=r"known: echo.*agents/nope\.json$"):
         AgentRegistry({"echo": ["http://a:1"]}).urls("nope")
-    with pytest.raises(RegistryError, match="not an http"):
-        AgentRegistry().with_env({"VG_AGENT_ECHO_URLS": "a:1"})
+    # Moved by variables: the error names the variable, under the application's prefix.
+    moved = AgentRegistry({"echo": ["http://a:1"]}).with_env({}, prefix="APP_AGENT_")
+    with pytest.raises(UnknownAgentError, match="APP_AGENT_NOPE_URLS"):
+        moved.urls("nope")
+    with pytest.raises(UnknownAgentError, match="APP_AGENT_NOPE_URLS"):
+        moved.with_urls("other", ["http://b:2"]).urls("nope")
+    with pytest.raises(RegistryError, match="APP_AGENT_ECHO_URLS: 'a:1' is not an http"):
+        AgentRegistry().with_env({"APP_AGENT_ECHO_URLS": "a:1"}, prefix="APP_AGENT_")
     with pytest.raises(RegistryError, match="does not exist"):
         AgentRegistry.from_cards_dir(tmp_path / "missing")
     (tmp_path / "broken.json").write_text("{nope", encoding="utf-8")

@@ -101,13 +101,14 @@ async def test_the_pooled_client_sends_its_key(serve, pool) -> None:
         assert (await keyed.call("counter", "count", {"text": "a b c d"}))["words"] == 4
     finally:
         await keyed.aclose()
-    keyless = A2AClient(registry, session_pool=pool, settings=A2AClientSettings(**QUIET))
+    hint = A2AClientSettings(api_key_hint="set APP_KEY to one of the agent's keys", **QUIET)
+    keyless = A2AClient(registry, session_pool=pool, settings=hint)
     try:
         with pytest.raises(AgentError) as caught:
             await keyless.call("counter", "count", {"text": "a b"})
     finally:
         await keyless.aclose()
-    assert caught.value.code == "unauthorized" and "VG_API_KEY" in str(caught.value)
+    assert caught.value.code == "unauthorized" and "set APP_KEY" in str(caught.value)
     assert KEY not in str(caught.value) and OTHER not in str(caught.value)
 
 

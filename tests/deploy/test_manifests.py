@@ -15,7 +15,8 @@ from urllib.parse import urlparse
 import pytest
 import yaml
 
-from a2a_mcp.registry import AgentRegistry, env_key
+from a2a_mcp.registry import AgentRegistry
+from video_generator.settings import AGENT_URLS_PREFIX, agent_urls_variable
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
@@ -92,9 +93,9 @@ def test_services_select_their_pods_on_the_agents_ports(k8s: list[dict[str, Any]
 def test_the_registry_reads_every_agent_from_the_config(k8s: list[dict[str, Any]]) -> None:
     config = of_kind(k8s, "ConfigMap")["vidgen-config"]["data"]
     services = of_kind(k8s, "Service")
-    registry = AgentRegistry({}).with_env(config)
+    registry = AgentRegistry({}).with_env(config, prefix=AGENT_URLS_PREFIX)
     for agent, port in card_ports().items():
-        assert env_key(agent) in config
+        assert agent_urls_variable(agent) in config
         (url,) = registry.urls(agent)
         parsed = urlparse(url)
         assert parsed.hostname in services and parsed.port == port
@@ -132,7 +133,7 @@ def test_compose_runs_the_mesh_on_one_host() -> None:
         assert str(port) in " ".join(service["healthcheck"]["test"])
         env = service["environment"]
         for other, other_port in card_ports().items():
-            parsed = urlparse(env[env_key(other)])
+            parsed = urlparse(env[agent_urls_variable(other)])
             assert parsed.hostname in services and parsed.port == other_port
         assert env["VG_TASK_DB"].startswith("postgresql://") and "@postgres:" in env["VG_TASK_DB"]
         assert service["depends_on"]["redis"]["condition"] == "service_healthy"

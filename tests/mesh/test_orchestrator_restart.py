@@ -18,11 +18,11 @@ import aiohttp
 import pytest
 
 from a2a_mcp.cache.redis_server import free_port
-from a2a_mcp.registry import env_key
 from a2a_mcp.serve import AgentServer
 from a2a_mcp.server.task_db import RESTARTED_CODE
 from video_generator.models import VideoPackage
 from video_generator.runtime import build_specialists
+from video_generator.settings import agent_urls_variable
 
 V1 = {"A2A-Version": "1.0"}
 BRIEF = "a 15 second TikTok about green tea for students"
@@ -98,7 +98,7 @@ async def test_the_orchestrator_restarted_keeps_packages_and_fails_its_lost_rend
         "VG_RENDER_DIR": str(tmp_path / "renders"),
         "VG_CACHE_URL": "memory://",
         "VG_LOG_LEVEL": "ERROR",
-        **{env_key(name): url for name, url in specialists.items()},
+        **{agent_urls_variable(name): url for name, url in specialists.items()},
     }
     orchestrator = Orchestrator(env)
     async with aiohttp.ClientSession() as session:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Mapping
 from dataclasses import dataclass, field
@@ -26,7 +25,7 @@ from a2a.types import (
 from a2a.utils.constants import AGENT_CARD_WELL_KNOWN_PATH
 from a2a.utils.errors import A2AError, InvalidParamsError
 from google.protobuf.json_format import ParseError
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel
 from tenacity import RetryCallState
 
 from a2a_mcp.agent import Progress
@@ -61,13 +60,13 @@ from a2a_mcp.resilience import (
     ConnectFailed,
     ConnectionLost,
     RequestTimedOut,
-    RetryPolicy,
     TransportFailure,
     UpstreamStatusError,
     counts_against_replica,
     retrying,
     safe_to_retry,
 )
+from a2a_mcp.settings import A2AClientSettings
 
 log = get_logger("a2a_mcp.client")
 
@@ -78,42 +77,6 @@ _STOPPED = {
     TaskState.TASK_STATE_INPUT_REQUIRED,
     TaskState.TASK_STATE_AUTH_REQUIRED,
 }
-
-
-class A2AClientSettings(BaseModel):
-    """Client knobs; environment variables VG_A2A_* override the defaults."""
-
-    call_timeout_s: float = Field(default=300.0, gt=0, description="Whole call, retries included.")
-    request_timeout_s: float = Field(default=10.0, gt=0, description="Card fetch, CancelTask.")
-    stream_read_timeout_s: float = Field(
-        default=60.0, gt=0, description="Longest silence on a stream (servers ping every 15 s)."
-    )
-    retry: RetryPolicy = Field(default_factory=RetryPolicy)
-    breaker_failures: int = Field(default=3, ge=1, description="Consecutive failures to open.")
-    breaker_cooldown_s: float = Field(default=10.0, ge=0, description="Open time before a probe.")
-    health_interval_s: float = Field(default=5.0, ge=0, description="0 turns checks off.")
-    health_timeout_s: float = Field(default=2.0, gt=0)
-    api_key: SecretStr | None = Field(
-        default=None, description="Sent as a bearer token to every agent (cards stay open)."
-    )
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str]) -> A2AClientSettings:
-        fields = {
-            "call_timeout_s": "VG_A2A_CALL_TIMEOUT_S",
-            "request_timeout_s": "VG_A2A_REQUEST_TIMEOUT_S",
-            "stream_read_timeout_s": "VG_A2A_STREAM_READ_TIMEOUT_S",
-            "breaker_failures": "VG_A2A_BREAKER_FAILURES",
-            "breaker_cooldown_s": "VG_A2A_BREAKER_COOLDOWN_S",
-            "health_interval_s": "VG_A2A_HEALTH_INTERVAL_S",
-            "health_timeout_s": "VG_A2A_HEALTH_TIMEOUT_S",
-        }
-        values: dict[str, Any] = {
-            key: environ[env] for key, env in fields.items() if env in environ
-        }
-        if "VG_A2A_ATTEMPTS" in environ:
-            values["retry"] = RetryPolicy(attempts=int(environ["VG_A2A_ATTEMPTS"]))
-        return cls.model_validate(values)
 
 
 @dataclass
@@ -180,7 +143,7 @@ class A2AClient:
     ) -> None:
         self.registry = registry
         self.pool = session_pool or get_pool()
-        self.settings = settings or A2AClientSettings.from_env(os.environ)
+        self.settings = settings or A2AClientSettings()
         self._sets: dict[str, ReplicaSet] = {}
         # Cards already known (a short-lived client reusing what an earlier one fetched).
         self._cards: dict[str, AgentCard] = dict(cards or {})
@@ -383,7 +346,7 @@ class A2AClient:
         if card.name != agent:
             raise AgentUnavailableError(
                 f"the service at {url} is agent '{card.name}', not '{agent}'; check its address "
-                "in agents/*.json or VG_AGENT_*_URLS",
+                f"in {self.registry.where_set(agent)}",
                 details={"agent": agent, "url": url, "found": card.name},
             )
         return card
@@ -551,8 +514,7 @@ class A2AClient:
             )
         if isinstance(error, UpstreamStatusError) and error.status in (401, 403):
             return UnauthorizedError(
-                f"agent '{call.agent}' refused {call.skill}: {error}. Set the client's key "
-                "(VG_API_KEY) to one of the agent's VG_API_KEYS",
+                f"agent '{call.agent}' refused {call.skill}: {error}; {self.settings.api_key_hint}",
                 details=details,
             )
         if isinstance(error, UpstreamStatusError) and error.status == 429:

@@ -4,48 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
-from collections.abc import Mapping
 from types import SimpleNamespace
 from typing import Any
 
 import aiohttp
 from aiohttp.client_proto import ResponseHandler
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from a2a_mcp.client import metrics
-
-
-class HttpPoolSettings(BaseModel):
-    """Connection pool knobs; environment variables VG_HTTP_* override the defaults."""
-
-    limit: int = Field(default=200, ge=1, description="Open connections in total.")
-    limit_per_host: int = Field(default=64, ge=1, description="Open connections per host:port.")
-    keepalive_s: float = Field(
-        default=30.0,
-        gt=0,
-        description="Idle time before a pooled "
-        "connection is closed; below the servers' keep-alive (75 s ours).",
-    )
-    dns_ttl_s: int = Field(default=300, ge=0, description="How long a DNS answer is reused.")
-    connect_timeout_s: float = Field(default=5.0, gt=0)
-    read_timeout_s: float = Field(default=60.0, gt=0, description="Longest silence on a socket.")
-    total_timeout_s: float = Field(default=120.0, gt=0, description="Whole request, by default.")
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str]) -> HttpPoolSettings:
-        names = {
-            "limit": "VG_HTTP_LIMIT",
-            "limit_per_host": "VG_HTTP_LIMIT_PER_HOST",
-            "keepalive_s": "VG_HTTP_KEEPALIVE_S",
-            "dns_ttl_s": "VG_HTTP_DNS_TTL_S",
-            "connect_timeout_s": "VG_HTTP_CONNECT_TIMEOUT_S",
-            "read_timeout_s": "VG_HTTP_READ_TIMEOUT_S",
-            "total_timeout_s": "VG_HTTP_TOTAL_TIMEOUT_S",
-        }
-        return cls.model_validate(
-            {key: environ[env] for key, env in names.items() if env in environ}
-        )
+from a2a_mcp.settings import HttpPoolSettings, pool_settings
 
 
 class PoolStats(BaseModel):
@@ -156,10 +123,10 @@ _pool: HttpPool | None = None
 
 
 def get_pool() -> HttpPool:
-    """The process-wide pool (settings from VG_HTTP_* environment variables)."""
+    """The process-wide pool (with the settings given to a2a_mcp.settings.configure_pool)."""
     global _pool
     if _pool is None:
-        _pool = HttpPool(HttpPoolSettings.from_env(os.environ))
+        _pool = HttpPool(pool_settings())
     return _pool
 
 

@@ -197,9 +197,9 @@ class Guard:
             401,
             "unauthorized",
             "this agent needs an API key: send `Authorization: Bearer <key>` (or an "
-            "`X-API-Key: <key>` header) with a key from the server's VG_API_KEYS"
+            "`X-API-Key: <key>` header) with one of the keys its server was given"
             if not has_token
-            else "the API key sent is not one this agent accepts; check VG_API_KEY",
+            else "the API key sent is not one this agent accepts; check the client's key",
             [("www-authenticate", 'Bearer realm="a2a"')],
         )
 
@@ -222,7 +222,7 @@ class Guard:
             413,
             "too_large",
             f"the request body is {size} bytes; this agent takes at most "
-            f"{self.max_body_bytes:,} bytes (VG_MAX_BODY_BYTES)",
+            f"{self.max_body_bytes:,} bytes (its server's body limit)",
         )
 
     @staticmethod

@@ -124,7 +124,7 @@ def open_engine(url: str) -> AsyncEngine:
         parsed = make_url(url)
     except Exception as exc:
         raise TaskDbError(
-            f"VG_TASK_DB={url!r} is not a database URL ({exc}); use a file path, "
+            f"the task database {url!r} is not a database URL ({exc}); use a file path, "
             "sqlite:///path/tasks.sqlite or postgresql://user:password@host:5432/db"
         ) from None
     sqlite = parsed.get_backend_name() == "sqlite"

@@ -16,7 +16,7 @@ from video_generator.cli.common import (
     UserError,
     settings_problem,
 )
-from video_generator.settings import get_settings
+from video_generator.settings import configure_a2a, get_settings
 
 # Each module adds its sub-commands; keep them one job each.
 COMMAND_MODULES = (make, render, inspect, mesh, cache, voices, worker, mcp)
@@ -53,6 +53,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {settings_problem(exc)}", file=sys.stderr)
         return EXIT_USAGE
     configure_logging(args.log_level or settings.log_level, json=settings.log_json)
+    configure_a2a(settings)
     try:
         return args.handler(args)
     except UserError as exc:

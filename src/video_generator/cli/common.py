@@ -49,10 +49,11 @@ def settings_problem(exc: Any) -> str:
 
     problems = []
     for error in exc.errors(include_url=False):
-        field = str(error.get("loc", ("?",))[0])
-        info = Settings.model_fields.get(field)
+        # A nested model's field (http.limit) is one variable too: VG_HTTP_LIMIT.
+        loc = [str(part) for part in error.get("loc", ("?",))]
+        info = Settings.model_fields.get(loc[0])
         variable = (info.alias if info is not None and info.alias else None) or (
-            f"VG_{field.upper()}"
+            "VG_" + "_".join(loc[:2]).upper()
         )
         problems.append(f"{variable}: {error['msg']}")
     return (

@@ -77,7 +77,7 @@ async def _serve(agent: Any, args: argparse.Namespace) -> None:
     from a2a_mcp.client import close_pool
     from a2a_mcp.serve import AgentServer
     from a2a_mcp.server.guard import RateLimit
-    from a2a_mcp.server.task_db import TaskRetention
+    from a2a_mcp.server.task_db import TaskDbError, TaskRetention
     from video_generator.mesh import close_agent
     from video_generator.runtime import video_cache
     from video_generator.settings import server_api_keys, task_db_for
@@ -101,7 +101,10 @@ async def _serve(agent: Any, args: argparse.Namespace) -> None:
         max_body_bytes=settings.max_body_bytes,
     )
     try:
-        await server.start()
+        try:
+            await server.start()
+        except TaskDbError as exc:
+            raise TaskDbError(f"{exc.message} (set by VG_TASK_DB)", details=exc.details) from None
         tasks = "memory" if server.task_db is None else _hide_password(server.task_db)
         auth = "API key required" if server.api_keys else "no auth"
         print(
