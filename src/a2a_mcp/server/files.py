@@ -1,15 +1,19 @@
-"""Files an agent publishes: A2A file artifacts (a URL part) and the GET route that serves them."""
+"""Files an agent publishes: A2A file artifacts (a URL part) and the mount that serves them."""
 
 from __future__ import annotations
 
 import mimetypes
+import os
 from collections.abc import Mapping
 from pathlib import Path, PurePosixPath
 
 from a2a.types import Part
-from starlette.requests import Request
+from starlette.datastructures import Headers
+from starlette.exceptions import HTTPException
 from starlette.responses import FileResponse, JSONResponse, Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute, Mount
+from starlette.staticfiles import NotModifiedResponse, StaticFiles
+from starlette.types import Scope
 
 FILES_PREFIX = "/files"
 
@@ -17,6 +21,46 @@ FILES_PREFIX = "/files"
 def media_type(name: str) -> str:
     """The file's media type from its name (application/octet-stream when unknown)."""
     return mimetypes.guess_type(name)[0] or "application/octet-stream"
+
+
+class _Published(StaticFiles):
+    """Starlette's StaticFiles (it keeps requests inside the folder, symlinks resolved) with
+    our media types and a 404 that says why a file may be gone."""
+
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        try:
+            return await super().get_response(path, scope)
+        except HTTPException as exc:
+            if exc.status_code != 404:
+                raise
+            return JSONResponse(
+                {
+                    "error": "not_found",
+                    "message": (
+                        f"no file '{scope['path'].removeprefix(FILES_PREFIX + '/')}' here: it "
+                        "was never made, or its task's folder has been pruned since (only the "
+                        "most recent tasks' files are kept); run the task again to make it anew"
+                    ),
+                },
+                status_code=404,
+            )
+
+    def file_response(
+        self,
+        full_path: str | os.PathLike[str],
+        stat_result: os.stat_result,
+        scope: Scope,
+        status_code: int = 200,
+    ) -> Response:
+        response = FileResponse(
+            full_path,
+            status_code=status_code,
+            stat_result=stat_result,
+            media_type=media_type(os.fspath(full_path)),
+        )
+        if self.is_not_modified(response.headers, Headers(scope=scope)):
+            return NotModifiedResponse(response.headers)
+        return response
 
 
 class ServedFiles:
@@ -43,32 +87,7 @@ class ServedFiles:
                 out.append((name, Part(url=url, media_type=media_type(name), filename=filename)))
         return out
 
-    def locate(self, relative: str) -> Path | None:
-        """The file a request path names, or None when it leaves the root or names no file."""
-        pure = PurePosixPath(relative)
-        if pure.is_absolute() or any(part in ("..", "") for part in pure.parts):
-            return None
-        candidate = (self.root / pure).resolve()
-        if not candidate.is_relative_to(self.root) or not candidate.is_file():
-            return None
-        return candidate
-
     def routes(self) -> list[BaseRoute]:
-        async def get_file(request: Request) -> Response:
-            relative = request.path_params["path"]
-            found = self.locate(relative)
-            if found is None:
-                return JSONResponse(
-                    {
-                        "error": "not_found",
-                        "message": (
-                            f"no file '{relative}' here: it was never made, or its task's "
-                            "folder has been pruned since (only the most recent tasks' files "
-                            "are kept); run the task again to make it anew"
-                        ),
-                    },
-                    status_code=404,
-                )
-            return FileResponse(found, media_type=media_type(found.name))
-
-        return [Route(FILES_PREFIX + "/{path:path}", get_file, methods=["GET"])]
+        # check_dir off: the folder may be made by the first task, after the server started.
+        files = _Published(directory=self.root, check_dir=False)
+        return [Mount(FILES_PREFIX, app=files, name="files")]
