@@ -206,3 +206,40 @@ async def test_a_stock_clip_fills_its_shot_and_the_package_credits_it(
     credits = (tmp_path / "credits.txt").read_text()
     assert "Video by Ada Lens on Pexels https://www.pexels.com/video/" in credits
     assert "Pexels License" in credits
+
+
+def _errors(service: str) -> float:
+    from video_generator.render.stock import SEARCHES
+
+    return SEARCHES.labels(service, "error")._value.get()
+
+
+async def test_a_5xx_is_tried_again_and_one_to_the_last_attempt_moves_on(
+    stock: StockStandIn, tmp_path: Path
+) -> None:
+    stock.faults["pexels"].append(Fault(503, {"Retry-After": "0"}))
+    client = StockClient(_settings(stock), tmp_path / "cache")
+    video = await client.find(_shot(), 540, 960)
+    assert video is not None and video.service == "pexels" and not client.warnings
+    assert len(stock.searches["pexels"]) == 2
+
+    stock.faults["pexels"].extend(Fault(500, {"Retry-After": "0"}) for _ in range(3))
+    again = StockClient(_settings(stock, attempts=3), tmp_path / "cache")
+    video = await again.find(_shot(), 540, 960)
+    assert video is not None and video.service == "pixabay"
+    assert any("pexels failed (HTTP 500)" in w for w in again.warnings)
+    assert len(stock.searches["pexels"]) == 2 + 3  # then never asked again
+
+
+async def test_an_unreachable_service_is_tried_again_then_left(
+    stock: StockStandIn, tmp_path: Path
+) -> None:
+    from a2a_mcp.cache.redis_server import free_port
+
+    gone = f"http://127.0.0.1:{free_port()}/v1/videos"  # nothing listens there
+    client = StockClient(_settings(stock, pexels_url=gone, attempts=2), tmp_path / "cache")
+    before = _errors("pexels")
+    video = await client.find(_shot(), 540, 960)
+    assert video is not None and video.service == "pixabay"
+    assert any("pexels could not be reached" in w for w in client.warnings)
+    assert _errors("pexels") - before == 2

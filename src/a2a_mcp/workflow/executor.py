@@ -12,6 +12,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from functools import partial
 from typing import Any, Literal
 
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, stop_after_attempt
+
 from a2a_mcp.agent import Progress
 from a2a_mcp.events import EventKind, ProgressEvent
 from a2a_mcp.observability import get_logger
@@ -144,6 +146,11 @@ class WorkflowExecutor:
     def backoff(self, attempt: int) -> float:
         """Full jitter: uniform in [0, min(max, base * 2**(attempt-1))], so retries spread out."""
         return self.rng.uniform(0.0, min(self.retry_max_s, self.retry_base_s * 2 ** (attempt - 1)))
+
+
+def _retryable(exc: BaseException) -> bool:
+    """Only errors that say so are retried (a blip, a timeout), never a bug or bad input."""
+    return isinstance(exc, Exception) and getattr(exc, "retryable", False) is True
 
 
 class WorkflowRun:
@@ -501,48 +508,62 @@ class WorkflowRun:
 
     async def _call(self, i: int, node: PlannedNode, inputs: dict[str, Any]) -> Any:
         progress = partial(self._report, i)
-        attempt = 1
-        while True:
-            self._attempts[i] = attempt
-            try:
+        if not node.retries:  # the common case: no retry loop to build
+            self._attempts[i] = 1
+            return await self._attempt(node, inputs, 1, progress)
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(node.retries + 1),
+            wait=lambda state: self._executor.backoff(state.attempt_number),
+            retry=retry_if_exception(_retryable),
+            before_sleep=partial(self._retried, i, node),
+            reraise=True,
+        )
+        async for attempt in retrying:
+            with attempt:
+                number = self._attempts[i] = attempt.retry_state.attempt_number
                 # each attempt gets its own copy, so one that changed its inputs cannot
                 # change what the next attempt sees
-                given = dict(inputs) if node.retries else inputs
-                if node.timeout_s is None:
-                    return await self._runner(node, given, progress)
-                deadline = asyncio.timeout(node.timeout_s)
-                try:
-                    async with deadline:
-                        return await self._runner(node, given, progress)
-                except TimeoutError:
-                    if deadline.expired():
-                        raise NodeTimeoutError(
-                            f"no result within {node.timeout_s:g} s (attempt {attempt})"
-                        ) from None
-                    raise
-            except Exception as exc:
-                if attempt > node.retries or getattr(exc, "retryable", False) is not True:
-                    raise
-                delay = self._executor.backoff(attempt)
-                cause = describe(exc)
-                self._emit(
-                    _NODE_RETRIED,
-                    i,
-                    0.0,
-                    f"attempt {attempt} failed ({cause}); retrying in {delay:.3f} s",
-                    {
-                        "level": node.level,
-                        "attempt": attempt,
-                        "next_attempt": attempt + 1,
-                        "error": cause,
-                        "error_code": error_code(exc),
-                        "delay_s": delay,
-                    },
-                )
-                metrics.NODE_RETRIES.labels(self.plan.name, node.base_id).inc()
-                self._logger.info("node retried", node=node.id, attempt=attempt, error=cause)
-                await asyncio.sleep(delay)
-                attempt += 1
+                result = await self._attempt(node, dict(inputs), number, progress)
+        return result
+
+    async def _attempt(
+        self, node: PlannedNode, inputs: dict[str, Any], attempt: int, progress: Progress
+    ) -> Any:
+        if node.timeout_s is None:
+            return await self._runner(node, inputs, progress)
+        deadline = asyncio.timeout(node.timeout_s)
+        try:
+            async with deadline:
+                return await self._runner(node, inputs, progress)
+        except TimeoutError:
+            if deadline.expired():
+                raise NodeTimeoutError(
+                    f"no result within {node.timeout_s:g} s (attempt {attempt})"
+                ) from None
+            raise
+
+    def _retried(self, i: int, node: PlannedNode, state: RetryCallState) -> None:
+        """tenacity's before_sleep: report the failed attempt and the wait before the next."""
+        attempt = state.attempt_number
+        exc = state.outcome.exception() if state.outcome is not None else None
+        delay = state.next_action.sleep if state.next_action is not None else 0.0
+        cause = describe(exc) if exc is not None else "?"
+        self._emit(
+            _NODE_RETRIED,
+            i,
+            0.0,
+            f"attempt {attempt} failed ({cause}); retrying in {delay:.3f} s",
+            {
+                "level": node.level,
+                "attempt": attempt,
+                "next_attempt": attempt + 1,
+                "error": cause,
+                "error_code": error_code(exc) if exc is not None else "error",
+                "delay_s": delay,
+            },
+        )
+        metrics.NODE_RETRIES.labels(self.plan.name, node.base_id).inc()
+        self._logger.info("node retried", node=node.id, attempt=attempt, error=cause)
 
     def _inputs(self, i: int, node: PlannedNode) -> dict[str, Any]:
         missing = self._missing.get(i)

@@ -30,6 +30,7 @@ from typing import Any
 import aiohttp
 import orjson
 from prometheus_client import Counter
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, stop_after_attempt
 
 from a2a_mcp.client.pool import HttpPool, get_pool
 from a2a_mcp.observability import REGISTRY, get_logger
@@ -217,6 +218,20 @@ def _reset_wait(name: str, headers: Any) -> float | None:
     return None
 
 
+class _TryAgain(Exception):
+    """A search attempt failed in a way the next one may not; tenacity waits `wait_s` first."""
+
+    def __init__(self, problem: str, wait_s: float = 0.0) -> None:
+        super().__init__(problem)
+        self.wait_s = wait_s
+
+
+def _asked_wait(state: RetryCallState) -> float:
+    # A rate limit's wait is the service's resume_at (shared by its searches), not ours.
+    error = state.outcome.exception() if state.outcome is not None else None
+    return error.wait_s if isinstance(error, _TryAgain) else 0.0
+
+
 class StockClient:
     """Pexels and Pixabay for one render: search, pick, download, with their limits kept."""
 
@@ -266,77 +281,94 @@ class StockClient:
 
     async def _get_json(self, service: _Service, query: str, width: int, height: int) -> Any:
         url, params, headers = self._request(service, query, width, height)
-        for attempt in range(self.settings.attempts):
-            if service.blocked:
-                raise StockUnavailable(service.blocked)
-            wait = service.resume_at - time.monotonic()
-            if wait > 0:
-                await asyncio.sleep(wait)
-            try:
-                async with self.pool.session.get(
-                    url,
-                    params=params,
-                    headers=headers,
-                    timeout=self.pool.timeout(self.settings.timeout_s),
-                ) as resp:
-                    status, raw, resp_headers = resp.status, await resp.read(), resp.headers
-            except (aiohttp.ClientError, TimeoutError) as exc:
-                SEARCHES.labels(service.name, "error").inc()
-                if attempt + 1 == self.settings.attempts:
-                    raise StockUnavailable(
-                        f"{service.name} could not be reached ({type(exc).__name__})"
-                    ) from None
-                await asyncio.sleep(0.5 * (attempt + 1))
-                continue
-            SEARCHES.labels(service.name, str(status)).inc()
-            remaining = resp_headers.get("X-Ratelimit-Remaining") or resp_headers.get(
-                "X-RateLimit-Remaining"
-            )
-            if status == 200 and remaining is not None and remaining.strip() == "0":
-                # The window is spent: the next call waits for the reset (or gives up on it).
-                reset = _reset_wait(service.name, resp_headers) or 0.0
-                if reset > self.settings.max_wait_s:
-                    service.blocked = (
-                        f"{service.name}'s rate limit is spent for {reset:.0f} s "
-                        f"(over VG_STOCK_MAX_WAIT_S={self.settings.max_wait_s:g})"
-                    )
-                service.resume_at = time.monotonic() + reset
-            if status == 200:
-                try:
-                    return orjson.loads(raw)
-                except orjson.JSONDecodeError:
-                    raise StockUnavailable(
-                        f"{service.name} answered with something not JSON"
-                    ) from None
-            if status in (401, 403) or (
-                service.name == "pixabay" and status == 400 and b"key" in raw.lower()
-            ):
-                env = "PEXELS_API_KEY" if service.name == "pexels" else "PIXABAY_API_KEY"
-                page = (
-                    "https://www.pexels.com/api/"
-                    if service.name == "pexels"
-                    else "https://pixabay.com/api/docs/"
-                )
+        attempts = self.settings.attempts
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(attempts),
+            wait=_asked_wait,
+            retry=retry_if_exception_type(_TryAgain),
+            reraise=True,
+        )
+        try:
+            async for attempt in retrying:
+                with attempt:
+                    number = attempt.retry_state.attempt_number
+                    found = await self._get_once(service, url, params, headers, number)
+        except _TryAgain as exc:  # only a last attempt gives up, so tenacity never gets here
+            problem = f"{service.name}: no answer after {attempts} tries ({exc})"
+            raise StockUnavailable(problem) from None
+        return found
+
+    async def _get_once(
+        self, service: _Service, url: str, params: dict, headers: dict, attempt: int
+    ) -> Any:
+        """One search request (attempt 1, 2, ...): its JSON, or _TryAgain, or StockUnavailable."""
+        last = attempt == self.settings.attempts
+        if service.blocked:
+            raise StockUnavailable(service.blocked)
+        wait = service.resume_at - time.monotonic()
+        if wait > 0:
+            await asyncio.sleep(wait)
+        try:
+            async with self.pool.session.get(
+                url,
+                params=params,
+                headers=headers,
+                timeout=self.pool.timeout(self.settings.timeout_s),
+            ) as resp:
+                status, raw, resp_headers = resp.status, await resp.read(), resp.headers
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            SEARCHES.labels(service.name, "error").inc()
+            problem = f"{service.name} could not be reached ({type(exc).__name__})"
+            if last:
+                raise StockUnavailable(problem) from None
+            raise _TryAgain(problem, wait_s=0.5 * attempt) from None
+        SEARCHES.labels(service.name, str(status)).inc()
+        remaining = resp_headers.get("X-Ratelimit-Remaining") or resp_headers.get(
+            "X-RateLimit-Remaining"
+        )
+        if status == 200 and remaining is not None and remaining.strip() == "0":
+            # The window is spent: the next call waits for the reset (or gives up on it).
+            reset = _reset_wait(service.name, resp_headers) or 0.0
+            if reset > self.settings.max_wait_s:
                 service.blocked = (
-                    f"{service.name} refused {env} (HTTP {status}): check the key at {page}"
+                    f"{service.name}'s rate limit is spent for {reset:.0f} s "
+                    f"(over VG_STOCK_MAX_WAIT_S={self.settings.max_wait_s:g})"
+                )
+            service.resume_at = time.monotonic() + reset
+        if status == 200:
+            try:
+                return orjson.loads(raw)
+            except orjson.JSONDecodeError:
+                raise StockUnavailable(f"{service.name} answered with something not JSON") from None
+        if status in (401, 403) or (
+            service.name == "pixabay" and status == 400 and b"key" in raw.lower()
+        ):
+            env = "PEXELS_API_KEY" if service.name == "pexels" else "PIXABAY_API_KEY"
+            page = (
+                "https://www.pexels.com/api/"
+                if service.name == "pexels"
+                else "https://pixabay.com/api/docs/"
+            )
+            service.blocked = (
+                f"{service.name} refused {env} (HTTP {status}): check the key at {page}"
+            )
+            raise StockUnavailable(service.blocked)
+        if status == 429 or status >= 500:
+            reset_s = _reset_wait(service.name, resp_headers)
+            wait = reset_s if reset_s is not None else 1.0 * attempt
+            if wait > self.settings.max_wait_s or last:
+                service.blocked = (
+                    f"{service.name} is rate limiting (HTTP {status}, retry in {wait:.0f} s, "
+                    f"over VG_STOCK_MAX_WAIT_S={self.settings.max_wait_s:g})"
+                    if status == 429
+                    else f"{service.name} failed (HTTP {status})"
                 )
                 raise StockUnavailable(service.blocked)
-            if status == 429 or status >= 500:
-                reset_s = _reset_wait(service.name, resp_headers)
-                wait = reset_s if reset_s is not None else 1.0 * (attempt + 1)
-                if wait > self.settings.max_wait_s or attempt + 1 == self.settings.attempts:
-                    service.blocked = (
-                        f"{service.name} is rate limiting (HTTP {status}, retry in {wait:.0f} s, "
-                        f"over VG_STOCK_MAX_WAIT_S={self.settings.max_wait_s:g})"
-                        if status == 429
-                        else f"{service.name} failed (HTTP {status})"
-                    )
-                    raise StockUnavailable(service.blocked)
-                log.info("stock_retry", service=service.name, status=status, wait_s=wait)
-                service.resume_at = time.monotonic() + wait
-                continue
-            raise StockUnavailable(f"{service.name} answered HTTP {status} to a search")
-        raise StockUnavailable(f"{service.name}: no answer after {self.settings.attempts} tries")
+            log.info("stock_retry", service=service.name, status=status, wait_s=wait)
+            # Every search of this service waits, not only this one: the next attempt too.
+            service.resume_at = time.monotonic() + wait
+            raise _TryAgain(f"HTTP {status}")
+        raise StockUnavailable(f"{service.name} answered HTTP {status} to a search")
 
     # ------------------------------------------------------------ search and pick
 
