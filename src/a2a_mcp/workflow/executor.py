@@ -508,9 +508,27 @@ class WorkflowRun:
 
     async def _call(self, i: int, node: PlannedNode, inputs: dict[str, Any]) -> Any:
         progress = partial(self._report, i)
-        if not node.retries:  # the common case: no retry loop to build
-            self._attempts[i] = 1
-            return await self._attempt(node, inputs, 1, progress)
+        self._attempts[i] = 1
+        try:
+            # each attempt gets its own copy, so one that changed its inputs cannot
+            # change what the next attempt sees
+            return await self._attempt(node, dict(inputs) if node.retries else inputs, 1, progress)
+        except Exception as exc:
+            if not node.retries or not _retryable(exc):
+                raise
+            failed = exc
+        return await self._retry(i, node, inputs, progress, failed)
+
+    async def _retry(
+        self,
+        i: int,
+        node: PlannedNode,
+        inputs: dict[str, Any],
+        progress: Progress,
+        failed: Exception,
+    ) -> Any:
+        """Attempts 2, 3, ... under tenacity. The first ran outside it (a tenacity loop costs
+        some 30 us, and every node would pay it) and its failure is replayed as attempt 1."""
         retrying = AsyncRetrying(
             stop=stop_after_attempt(node.retries + 1),
             wait=lambda state: self._executor.backoff(state.attempt_number),
@@ -521,8 +539,8 @@ class WorkflowRun:
         async for attempt in retrying:
             with attempt:
                 number = self._attempts[i] = attempt.retry_state.attempt_number
-                # each attempt gets its own copy, so one that changed its inputs cannot
-                # change what the next attempt sees
+                if number == 1:
+                    raise failed
                 result = await self._attempt(node, dict(inputs), number, progress)
         return result
 
