@@ -298,8 +298,8 @@ async def run_mesh(briefs: int = 80, clients: int = 8) -> dict[str, Any]:
     from a2a_mcp.client import CallOptions
     from a2a_mcp.observability import configure_logging
     from video_generator.launcher import MeshLauncher
-    from video_generator.models import VideoRequest
     from video_generator.remote import make_remote
+    from video_generator.request import VideoRequest
     from video_generator.runtime import build_orchestrator
 
     configure_logging("WARNING")  # the in-process half logs like the agents: warnings only

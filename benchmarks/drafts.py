@@ -20,7 +20,7 @@ from pathlib import Path
 import yaml
 
 from a2a_mcp.observability import configure_logging
-from video_generator.models import VideoRequest
+from video_generator.request import VideoRequest
 from video_generator.runtime import build_orchestrator
 from video_generator.script_file import parse_script, split_sentences
 

@@ -24,7 +24,8 @@ from a2a_mcp.client import (
 )
 from a2a_mcp.errors import AgentUnavailableError, SkillFailedError, describe_validation_error
 from a2a_mcp.registry import AgentRegistry, env_key
-from video_generator.models import VideoPackage, VideoRequest
+from video_generator.core.models import VideoPackage
+from video_generator.request import VideoRequest
 
 ORCHESTRATOR = "orchestrator"
 SKILL = "make_video"

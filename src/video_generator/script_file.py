@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from video_generator.models import (
+from video_generator.core.models import (
     MAX_REQUEST_TEXT,
     Brief,
     ScriptSource,

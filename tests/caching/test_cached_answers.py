@@ -22,7 +22,8 @@ from a2a_mcp.registry import AgentRegistry
 from a2a_mcp.serve import AgentServer
 from a2a_mcp.server.metrics import CACHED_ANSWERS
 from video_generator.caching import VideoCache
-from video_generator.models import VideoPackage, VideoRequest
+from video_generator.core.models import VideoPackage
+from video_generator.request import VideoRequest
 from video_generator.runtime import build_orchestrator, build_specialists
 
 V1 = {"A2A-Version": "1.0"}

@@ -22,7 +22,8 @@ from video_generator.caching import (
     schema_fingerprint,
     ttl_policy,
 )
-from video_generator.models import Script, ScriptRequest, Storyboard, VideoRequest
+from video_generator.core.models import Script, ScriptRequest, Storyboard
+from video_generator.request import VideoRequest
 from video_generator.runtime import build_specialists, engine_info
 from video_generator.settings import Settings
 

@@ -18,7 +18,7 @@ from caching_helpers import (
 from a2a_mcp.cache import decode
 from a2a_mcp.cache.redis_server import RedisServer
 from a2a_mcp.events import EventKind
-from video_generator.models import VideoRequest
+from video_generator.request import VideoRequest
 from video_generator.runtime import build_orchestrator
 
 ENTRIES = "vgc:d:vg:"

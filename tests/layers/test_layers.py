@@ -96,7 +96,7 @@ def test_the_rules_catch_what_they_forbid(tmp_path: Path) -> None:
     """The import reader sees the forms a violation could take (so a pass above means it)."""
     sample = tmp_path / "sample.py"
     sample.write_text(
-        "import video_generator.models\n"
+        "import video_generator.core.models\n"
         "def later():\n"
         "    from video_generator.agents import script_writer\n"
         "    importlib.import_module('video_generator.agents.scene_designer')\n"

@@ -26,7 +26,7 @@ from a2a_mcp.events import EventKind, ProgressEvent
 from a2a_mcp.protocol import read_error, skill_request
 from a2a_mcp.resilience import BreakerState
 from video_generator.cli import main
-from video_generator.models import (
+from video_generator.core.models import (
     CutRequest,
     PlatformCut,
     Script,
@@ -36,10 +36,10 @@ from video_generator.models import (
     TimingPlan,
     TimingRequest,
     VideoPackage,
-    VideoRequest,
 )
 from video_generator.package import to_srt
 from video_generator.remote import make_remote
+from video_generator.request import VideoRequest
 from video_generator.runtime import build_orchestrator
 
 BINDINGS = ["JSONRPC", "HTTP+JSON"]

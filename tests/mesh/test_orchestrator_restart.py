@@ -21,7 +21,7 @@ from a2a_mcp.cache.redis_server import free_port
 from a2a_mcp.registry import env_key
 from a2a_mcp.serve import AgentServer
 from a2a_mcp.server.task_db import RESTARTED_CODE
-from video_generator.models import VideoPackage
+from video_generator.core.models import VideoPackage
 from video_generator.runtime import build_specialists
 
 V1 = {"A2A-Version": "1.0"}

@@ -8,8 +8,9 @@ import pytest
 import yaml
 
 from video_generator.cli import main
-from video_generator.models import VideoPackage, VideoRequest
+from video_generator.core.models import VideoPackage
 from video_generator.package import read_package
+from video_generator.request import VideoRequest
 from video_generator.runtime import build_orchestrator
 
 EXAMPLE = (

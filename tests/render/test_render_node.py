@@ -19,9 +19,10 @@ from a2a_mcp.registry import AgentRegistry
 from a2a_mcp.serve import AgentServer
 from video_generator.caching import VideoCache, ttl_policy
 from video_generator.cli import main
-from video_generator.models import RenderRequest, VideoPackage, VideoRequest
+from video_generator.core.models import VideoPackage
 from video_generator.render import RenderError
 from video_generator.render.probe import probe
+from video_generator.request import RenderRequest, VideoRequest
 from video_generator.runtime import build_orchestrator, engine_info
 from video_generator.settings import get_settings
 

@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 from render_support import tiny_package
 
-from video_generator.models import VideoPackage, VideoRequest
+from video_generator.core.models import VideoPackage
 from video_generator.package import write_package
 from video_generator.render import RenderReport, render_package
 from video_generator.render.frames import contact_size
@@ -19,6 +19,7 @@ from video_generator.render.probe import loudness, probe
 from video_generator.render.timeline import build_timeline, draft_size
 from video_generator.render.tools import espeak_exe
 from video_generator.render.voice import build_voice_track
+from video_generator.request import VideoRequest
 from video_generator.runtime import build_orchestrator
 
 MINUTE_BRIEF = "a 60 second YouTube Short explaining compound interest to teenagers"

@@ -4,14 +4,14 @@ Pacing rules (common voice-over figures, house choices; docs/templates.md):
 - Speech rate by tone (WPM_BY_TONE): 160-180 wpm for fast, energetic short-form tones, 130-140
   for calm, professional and serious ones, the settings' 150 wpm for the rest; tutorials are
   technical, so 10 wpm slower (never under 130).
-- PAUSE_SHARE = 15% of the running time is pauses (voice-over scripts usually allow 10-20%),
-  so the word budget is duration x wpm x 0.85 and a segment's estimated_s =
+- PAUSE_SHARE (core.timeline) = 15% of the running time is pauses (voice-over scripts
+  usually allow 10-20%), so the word budget is duration x wpm x 0.85 and a segment's estimated_s =
   word_count / wpm x 60 / 0.85.
 - The hook is at most hook_window_s x wpm x 0.85 words of the strictest requested platform, so
   the hook and its pause end inside the window.
 - Shots: the script aims at the middle of shots_per_minute_bounds(platforms), gives every
-  segment at least one shot and no shot under MIN_SHOT_S (each extra shot goes to the segment
-  whose shots are currently longest).
+  segment at least one shot and no shot under PLANNED_MIN_SHOT_S (each extra shot goes to the
+  segment whose shots are currently longest).
 """
 
 from __future__ import annotations
@@ -26,6 +26,22 @@ from typing import Any
 import structlog
 
 from a2a_mcp.agent import Agent, Progress, skill
+from video_generator.core.models import (
+    MAX_SEGMENTS,
+    Brief,
+    Hook,
+    Script,
+    ScriptRequest,
+    ScriptSource,
+    Segment,
+    SegmentType,
+    Style,
+    Tone,
+)
+from video_generator.core.origin import TextOrigin
+from video_generator.core.platforms import get_platform, shots_per_minute_bounds
+from video_generator.core.quality import names
+from video_generator.core.timeline import PAUSE_SHARE, PLANNED_MIN_SHOT_S
 from video_generator.engines import (
     EngineUnavailableError,
     LLMEngine,
@@ -53,28 +69,11 @@ from video_generator.engines.english import (
 )
 from video_generator.engines.fill import can_fill, fill, placeholders
 from video_generator.engines.llm.script import ScriptOutline, SegmentBudget, budget_for
-from video_generator.models import (
-    MAX_SEGMENTS,
-    Brief,
-    Hook,
-    Script,
-    ScriptRequest,
-    ScriptSource,
-    Segment,
-    SegmentType,
-    Style,
-    Tone,
-)
-from video_generator.origin import TextOrigin
-from video_generator.platforms import get_platform, shots_per_minute_bounds
-from video_generator.quality import names
 from video_generator.settings import get_settings
 from video_generator.templates import Template, TemplateCache, brief_seed, get_templates
 
 log = structlog.get_logger(component="script_writer")
 
-PAUSE_SHARE = 0.15
-MIN_SHOT_S = 1.2
 MIN_WPM = 130.0
 WPM_BY_TONE: dict[Tone, float] = {
     Tone.ENERGETIC: 175,
@@ -151,7 +150,7 @@ def leading_number(topic: str) -> int | None:
 
 
 def allocate_shots(
-    durations: Sequence[float], bounds: tuple[float, float], min_shot_s: float = MIN_SHOT_S
+    durations: Sequence[float], bounds: tuple[float, float], min_shot_s: float = PLANNED_MIN_SHOT_S
 ) -> list[int]:
     """Shots per segment: the middle of the bounds overall, >= 1 each, none under min_shot_s."""
     total_s = sum(durations)

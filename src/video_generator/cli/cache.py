@@ -254,7 +254,7 @@ async def _warm(
 ) -> list[tuple[str, str, str]]:
     """(state, brief, reason) per brief: state computed, cached or failed."""
     from a2a_mcp.errors import AgentError
-    from video_generator.models import VideoRequest
+    from video_generator.request import VideoRequest
 
     gate = asyncio.Semaphore(concurrency)
     if remote is None:

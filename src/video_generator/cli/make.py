@@ -139,7 +139,7 @@ def register(commands: Any) -> None:
 
 
 def cmd_make(args: argparse.Namespace) -> int:
-    from video_generator.models import RenderRequest, VideoRequest
+    from video_generator.request import RenderRequest, VideoRequest
 
     if args.remote is not None and args.mode:
         raise UserError(
@@ -552,7 +552,7 @@ def _warn_ignored_engine() -> None:
 
 
 def _print_summary(package: Any, out_dir: Path) -> None:
-    from video_generator.origin import describe_text
+    from video_generator.core.origin import describe_text
 
     brief = package.brief
     print(f"{package.script.title}")

@@ -50,8 +50,8 @@ def cmd_render(args: argparse.Namespace) -> int:
         _write,
     )
     from video_generator.edits import read_edits
-    from video_generator.models import RenderRequest, VideoRequest
     from video_generator.package import PackageError
+    from video_generator.request import RenderRequest, VideoRequest
     from video_generator.script_file import ScriptFileError
 
     if args.remote and not args.remote.startswith(("http://", "https://")):

@@ -11,6 +11,7 @@ from typing import Any
 from a2a_mcp.agent import Agent, Progress, skill
 from a2a_mcp.errors import InvalidInputError
 from a2a_mcp.observability import get_logger
+from video_generator.core.models import VideoPackage
 from video_generator.mcp_server.models import (
     CacheStatsResult,
     CutInfo,
@@ -35,7 +36,7 @@ from video_generator.mcp_server.models import (
     VoicesInput,
     package_uri,
 )
-from video_generator.models import RenderRequest, VideoPackage, VideoRequest
+from video_generator.request import RenderRequest, VideoRequest
 from video_generator.settings import Settings, get_settings, render_root
 
 log = get_logger("vidgen.mcp")
@@ -118,7 +119,7 @@ class VidgenTools(Agent):
         notes: Sequence[str] = (),
     ) -> PackageSummary:
         """What the tools answer about a package folder: facts, gates, files, links."""
-        from video_generator.quality import describe_failures
+        from video_generator.core.quality import describe_failures
 
         name = folder.relative_to(self.out_dir.resolve()).as_posix()
         files = sorted(
@@ -405,8 +406,8 @@ class VidgenTools(Agent):
         """Re-check a package folder against every quality gate (caption length and reading
         speed, safe zones, pacing, durations, the hook window ...) and say which files were
         edited by hand or are missing."""
+        from video_generator.core.quality import check_package_model
         from video_generator.package import check_files
-        from video_generator.quality import check_package_model
 
         folder, package = self._read(request.package)
         report = check_package_model(package)
@@ -426,7 +427,7 @@ class VidgenTools(Agent):
     async def list_platforms(self, request: NoInput, progress: Progress) -> PlatformList:
         """Every platform vidgen cuts for: id, maximum and recommended length, aspect,
         resolution, hook window, caption safe zone, pacing, title and hashtag limits."""
-        from video_generator.platforms import PLATFORMS
+        from video_generator.core.platforms import PLATFORMS
 
         return PlatformList(platforms=list(PLATFORMS.values()))
 

@@ -13,15 +13,10 @@ import structlog
 
 from a2a_mcp.agent import Progress, no_progress
 from a2a_mcp.errors import InvalidInputError
-from video_generator.models import (
-    RenderedClips,
-    RenderedPlatform,
-    RenderRequest,
-    RenderSummary,
-    VideoPackage,
-)
+from video_generator.core.models import RenderedClips, RenderedPlatform, RenderSummary, VideoPackage
 from video_generator.render.options import RenderOptions
 from video_generator.render.report import RenderReport
+from video_generator.request import RenderRequest
 
 log = structlog.get_logger(component="render_node")
 

@@ -19,7 +19,7 @@ import orjson
 
 from a2a_mcp.agent import Progress, no_progress
 from a2a_mcp.observability import get_logger
-from video_generator.models import PlatformCut, ShotMedia, VideoPackage
+from video_generator.core.models import PlatformCut, ShotMedia, VideoPackage
 from video_generator.render.ass import Box, words_from_cues, write_ass
 from video_generator.render.errors import RenderError
 from video_generator.render.frames import draw_caption, draw_contact, draw_still, fonts_dir

@@ -33,7 +33,7 @@ from prometheus_client import Counter
 
 from a2a_mcp.client.pool import HttpPool, get_pool
 from a2a_mcp.observability import REGISTRY, get_logger
-from video_generator.models import Shot, ShotMedia
+from video_generator.core.models import Shot, ShotMedia
 
 log = get_logger("render.stock")
 
