@@ -25,6 +25,8 @@ from a2a_mcp.errors import AgentError
 from a2a_mcp.events import EventKind, ProgressEvent
 from a2a_mcp.protocol import read_error, skill_request
 from a2a_mcp.resilience import BreakerState
+from video_generator.app.remote import make_remote
+from video_generator.app.runtime import build_orchestrator
 from video_generator.cli import main
 from video_generator.core.models import (
     CutRequest,
@@ -38,9 +40,7 @@ from video_generator.core.models import (
     VideoPackage,
 )
 from video_generator.package import to_srt
-from video_generator.remote import make_remote
 from video_generator.request import VideoRequest
-from video_generator.runtime import build_orchestrator
 
 BINDINGS = ["JSONRPC", "HTTP+JSON"]
 V1 = {"A2A-Version": "1.0"}

@@ -13,7 +13,7 @@ from video_generator.core.models import Shot
 from video_generator.render import render_package
 from video_generator.render.media import match_media, scan_media, words_of
 from video_generator.render.options import RenderOptions
-from video_generator.render.timeline import FPS, build_timeline
+from video_generator.render.spans import FPS, build_timeline
 from video_generator.render.tools import ffmpeg_exe, run_tool
 
 RED, BLUE = (220, 20, 30), (20, 40, 220)

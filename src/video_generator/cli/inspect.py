@@ -96,7 +96,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
 
 def cmd_cards(args: argparse.Namespace) -> int:
-    from video_generator.cards import check_cards, write_cards
+    from video_generator.app.card_files import check_cards, write_cards
 
     folder = args.dir or get_settings().agents_dir
     if args.check:

@@ -71,7 +71,7 @@ class VidgenTools(Agent):
     def orchestrator(self) -> Any:
         """The embedded orchestrator (built on first use; plan_video needs it remote too)."""
         if self._orchestrator is None:
-            from video_generator.runtime import build_orchestrator
+            from video_generator.app.runtime import build_orchestrator
 
             self._orchestrator = build_orchestrator()
         return self._orchestrator
@@ -83,7 +83,7 @@ class VidgenTools(Agent):
     async def _make(self, request: VideoRequest, progress: Progress) -> tuple[VideoPackage, list]:
         """The package and, from a remote orchestrator, the files it published."""
         if self.remote is not None:
-            from video_generator.remote import make_remote_with_files
+            from video_generator.app.remote import make_remote_with_files
 
             return await make_remote_with_files(request, progress, url=self.remote or None)
         return await self.orchestrator.run("make_video", request, progress), []
@@ -196,7 +196,7 @@ class VidgenTools(Agent):
         if package.render is None:
             return []
         if files is not None:
-            from video_generator.remote import download_files
+            from video_generator.app.remote import download_files
 
             await download_files(files, folder)
         elif package.render.folder is not None:
@@ -486,7 +486,7 @@ class VidgenTools(Agent):
     async def cache_stats(self, request: NoInput, progress: Progress) -> CacheStatsResult:
         """Hits, misses and time saved per agent in the skill cache (memory, or Redis shared by
         every process when VG_CACHE_URL is a redis:// URL)."""
-        from video_generator.runtime import video_cache
+        from video_generator.app.runtime import video_cache
 
         cache = video_cache()
         return CacheStatsResult(url=cache.where, stats=await cache.stats())

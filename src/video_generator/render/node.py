@@ -122,7 +122,7 @@ def estimate_keyframes_usd(
         return 0.0
     from video_generator.render.fal.keyframes import estimate_keyframes
     from video_generator.render.fal.models import get_image_model
-    from video_generator.render.timeline import draft_size
+    from video_generator.render.spans import draft_size
 
     model = get_image_model(model_id)
     shots = {shot.id: shot for shot in pkg.storyboard.shots()}

@@ -35,7 +35,7 @@ from video_generator.render.options import RenderOptions
 from video_generator.render.probe import loudness, probe
 from video_generator.render.report import PlatformRender, RenderReport
 from video_generator.render.sources import card, choose_sources
-from video_generator.render.timeline import FPS, Timeline, build_timeline, draft_size
+from video_generator.render.spans import FPS, Timeline, build_timeline, draft_size
 from video_generator.render.tools import cpu_count, ffmpeg_exe, run_tool
 from video_generator.render.voice import build_voice_track
 

@@ -42,7 +42,7 @@ def orchestrator_registry(url: str | None = None) -> AgentRegistry:
     """`url` when given; else the orchestrator's address from agents/*.json and the environment."""
     if url:
         return AgentRegistry({ORCHESTRATOR: [url]})
-    from video_generator.mesh import mesh_registry
+    from video_generator.app.mesh import mesh_registry
 
     return mesh_registry()
 
