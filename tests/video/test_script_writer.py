@@ -11,15 +11,18 @@ import pytest
 from a2a_mcp.agent import Agent
 from video_generator.agents.script_writer import (
     ScriptWriter,
+    leading_number,
+)
+from video_generator.core.models import Brief, Script, ScriptRequest, SegmentType, Style, Tone
+from video_generator.core.pacing import (
+    PAUSE_SHARE,
+    PLANNED_MIN_SHOT_S,
     allocate_shots,
     hook_word_limit,
-    leading_number,
     word_budget,
     words_per_minute,
 )
-from video_generator.core.models import Brief, Script, ScriptRequest, SegmentType, Style, Tone
 from video_generator.core.platforms import get_platform, shots_per_minute_bounds
-from video_generator.core.timeline import PAUSE_SHARE, PLANNED_MIN_SHOT_S
 from video_generator.engines.english import word_count
 from video_generator.templates import TemplateCache
 

@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from video_generator.agents.timing_coordinator import TimingCoordinator, build_timing_plan
 from video_generator.core.captions import MAX_CUE_MS, MIN_CUE_MS, words_of
 from video_generator.core.models import SegmentType, TimingPlan, TimingRequest, Tone
+from video_generator.core.pacing import MIN_SHOT_MS
 from video_generator.core.quality import check_package
 from video_generator.core.timeline import (
-    MIN_SHOT_MS,
     TONE_BPM,
     BeatSnapper,
     default_pause_ms,

@@ -2,7 +2,7 @@
 
 Rules:
 - One scene per segment, more when a segment runs longer than SCENE_MAX_S; exactly
-  segment.shot_count shots per segment, ids from core.timeline.shot_id (n from 1), so the
+  segment.shot_count shots per segment, ids from core.pacing.shot_id (n from 1), so the
   timing coordinator (which times the same ids) and this agent agree without seeing each other.
 - Never three identical shot types in a row, scene borders included; a shot also avoids its
   predecessor's type whenever the segment's vocabulary allows.
@@ -37,7 +37,7 @@ from video_generator.core.models import (
     Transition,
 )
 from video_generator.core.origin import TextOrigin
-from video_generator.core.timeline import shot_id as make_shot_id
+from video_generator.core.pacing import shot_id as make_shot_id
 from video_generator.engines import (
     EngineUnavailableError,
     LLMEngine,

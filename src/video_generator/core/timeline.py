@@ -1,15 +1,14 @@
-"""Pacing figures and timeline arithmetic: script writer, timing coordinator, platform adapter.
+"""Timeline arithmetic shared by the timing coordinator and the platform adapter.
 
 Lays segments end to end from 0, cuts each into its shots, snaps cuts to a beat grid and times
 captions, all in integer milliseconds so that every boundary meets the next exactly.
 
 Figures (documented in docs/quality.md):
-- Pause after each segment: 15/85 of the average segment's speech, kept within 250..1500 ms,
-  so pauses are about 15% of the running time (voice-over scripts usually allow 10-20% for
-  pauses; the script writer budgets the same 15%).
+- Pause after each segment: PAUSE_PER_SPEECH (core.pacing: 15/85) of the average segment's
+  speech, kept within 250..1500 ms, so pauses are about PAUSE_SHARE (15%) of the running time,
+  the share the script writer budgets.
 - A tightened cut (to fit a platform's maximum) uses a 150 ms pause and no beat padding.
-- No shot shorter than 1 s (MIN_SHOT_MS); the script plans none under 1.2 s.
-- Shot ids: shot_id(segment, n), shared by the storyboard and the timing.
+- No shot shorter than MIN_SHOT_MS (1 s); shot ids from core.pacing.shot_id.
 - Beats per minute by tone: see TONE_BPM.
 """
 
@@ -21,12 +20,8 @@ from dataclasses import dataclass
 
 from video_generator.core.captions import Lines, caption_need_ms, time_cues
 from video_generator.core.models import BeatGrid, CaptionCue, TimedSegment, TimedShot, Tone
+from video_generator.core.pacing import MIN_SHOT_MS, PAUSE_PER_SPEECH, shot_id
 
-PAUSE_SHARE = 0.15  # of the running time (speech + pauses); the script writer budgets it too
-PAUSE_PER_SPEECH = PAUSE_SHARE / (1 - PAUSE_SHARE)  # the same share, as pause per speech
-MIN_SHOT_MS = 1000  # no timed shot is shorter
-# The script plans shots 20% above that floor, so stretching speech never pushes one under it.
-PLANNED_MIN_SHOT_S = 1.2 * MIN_SHOT_MS / 1000
 MIN_PAUSE_MS = 250
 MAX_PAUSE_MS = 1500  # longer silence between segments reads as dead air
 TIGHT_PAUSE_MS = 150
@@ -57,11 +52,6 @@ def default_pause_ms(speech: Sequence[int]) -> int:
         return MIN_PAUSE_MS
     average = sum(speech) / len(speech)
     return min(MAX_PAUSE_MS, max(MIN_PAUSE_MS, round(PAUSE_PER_SPEECH * average)))
-
-
-def shot_id(segment_id: str, n: int) -> str:
-    """The id of a segment's n-th shot (from 1): the storyboard and the timing share it."""
-    return f"{segment_id}-sh{n}"
 
 
 @dataclass(frozen=True)
