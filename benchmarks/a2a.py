@@ -297,10 +297,10 @@ async def run_mesh(briefs: int = 80, clients: int = 8) -> dict[str, Any]:
     """Start the mesh (one process per agent, as `vidgen up`), drive it, stop it."""
     from a2a_mcp.client import CallOptions
     from a2a_mcp.observability import configure_logging
-    from video_generator.launcher import MeshLauncher
-    from video_generator.models import VideoRequest
-    from video_generator.remote import make_remote
-    from video_generator.runtime import build_orchestrator
+    from video_generator.app.launcher import MeshLauncher
+    from video_generator.app.remote import make_remote
+    from video_generator.app.runtime import build_orchestrator
+    from video_generator.request import VideoRequest
 
     configure_logging("WARNING")  # the in-process half logs like the agents: warnings only
     texts = list(itertools.islice(itertools.cycle(_corpus_briefs()), briefs))

@@ -288,9 +288,10 @@ class MeshBench:
     async def __call__(self, redis_url: str) -> tuple[float, float]:
         from a2a_mcp.client import A2AClient, A2AClientSettings, HttpPool
         from a2a_mcp.registry import AgentRegistry
-        from video_generator.launcher import MeshLauncher
-        from video_generator.models import VideoPackage, VideoRequest
-        from video_generator.remote import make_remote
+        from video_generator.app.launcher import MeshLauncher
+        from video_generator.app.remote import make_remote
+        from video_generator.core.models import VideoPackage
+        from video_generator.request import VideoRequest
 
         environ = {**os.environ, "VG_CACHE_URL": redis_url, "VG_LOG_LEVEL": "ERROR"}
         launcher = MeshLauncher(base_port=0, environ=environ, start_timeout_s=120)
@@ -371,9 +372,9 @@ class MeshBench:
 
     async def _embedded(self, redis_url: str) -> tuple[float, float]:
         """The same brief in this process (`vidgen make`), behind a cache on the same Redis."""
-        from video_generator.caching import VideoCache, ttl_policy
-        from video_generator.models import VideoRequest
-        from video_generator.runtime import build_orchestrator, engine_info
+        from video_generator.app.agent_cache import VideoCache, ttl_policy
+        from video_generator.app.runtime import build_orchestrator, engine_info
+        from video_generator.request import VideoRequest
         from video_generator.settings import Settings
 
         cache = VideoCache(redis_url, ttl_for=ttl_policy(Settings()), engine_info=engine_info())

@@ -34,9 +34,9 @@ from a2a_mcp.observability import configure_logging
 from video_generator.agents.scene_designer import SceneDesigner
 from video_generator.agents.script_writer import ScriptWriter
 from video_generator.brief import parse_brief
+from video_generator.core.models import ScriptRequest, StoryboardRequest
 from video_generator.engines import ChatClient, EngineError, LLMEngine, TemplateEngine
 from video_generator.engines.base import TextTask
-from video_generator.models import ScriptRequest, StoryboardRequest
 
 BRIEFS = (
     "a 30 second TikTok about cold brew for busy parents, end with 'link in bio'",

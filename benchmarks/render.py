@@ -26,12 +26,12 @@ import time
 from pathlib import Path
 
 from a2a_mcp.observability import configure_logging
-from video_generator.models import VideoRequest
+from video_generator.app.runtime import build_orchestrator
 from video_generator.render import render_package, speech
 from video_generator.render.options import RenderOptions
 from video_generator.render.tools import cpu_count, espeak_exe, ffmpeg_exe, run_tool
 from video_generator.render.voices import piper_voices
-from video_generator.runtime import build_orchestrator
+from video_generator.request import VideoRequest
 
 TOPIC = "cold brew for busy parents, upbeat, end with 'link in bio'"
 

@@ -121,7 +121,7 @@ def run_tck(tck: Path, python: str, url: str, reports: Path) -> dict[str, Any]:
 
 
 async def _with_mesh(agents: list[str], work: Path, run: Any) -> dict[str, Any]:
-    from video_generator.launcher import MeshLauncher
+    from video_generator.app.launcher import MeshLauncher
 
     environ = {**os.environ, "VG_OUT_DIR": str(work / "out"), "VG_LOG_LEVEL": "ERROR"}
     launcher = MeshLauncher(base_port=0, environ=environ, start_timeout_s=180)

@@ -10,7 +10,13 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from video_generator.models import Script, ScriptSource, SegmentType, SourceSegment, VideoPackage
+from video_generator.core.models import (
+    Script,
+    ScriptSource,
+    SegmentType,
+    SourceSegment,
+    VideoPackage,
+)
 from video_generator.package import edited_files, read_package
 from video_generator.script_file import ScriptFileError
 

@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from a2a_mcp.errors import describe_validation_error
 from a2a_mcp.observability import get_logger
-from video_generator.models import Brief, VideoPackage
+from video_generator.core.models import Brief, VideoPackage
 from video_generator.output.common import clock, platform_name
 from video_generator.output.markdown import script_markdown, storyboard_markdown
 from video_generator.output.plan_text import plan_text

@@ -12,13 +12,14 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from video_generator.models import (
+from video_generator.core.models import (
     MAX_REQUEST_TEXT,
     Brief,
     ScriptSource,
     SegmentType,
     SourceSegment,
 )
+from video_generator.core.pacing import spoken_seconds, words_per_minute
 
 MAX_SCRIPT_BYTES = 200_000  # a 60-minute script is ~50 KB; anything far larger is a mistake
 
@@ -258,10 +259,9 @@ def brief_text(brief: str, source: ScriptSource, fallback_topic: str | None = No
 
 def script_seconds(source: ScriptSource, brief: Brief) -> float:
     """How long a creator's script runs spoken at the brief's pace, pauses included (the
-    script writer's pacing rules, docs/templates.md)."""
-    # Imported here: the pacing rules live with the script writer; this module is read by
-    # the CLI before any agent is needed.
-    from video_generator.agents.script_writer import spoken_seconds, words_per_minute
+    pacing rules of core.pacing, docs/templates.md)."""
+    # Imported on use: the engines package (its LLM client) is heavy, and the CLI reads a
+    # script before any agent is needed.
     from video_generator.engines.english import word_count
     from video_generator.settings import get_settings
 

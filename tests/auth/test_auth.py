@@ -116,7 +116,7 @@ async def test_downloads_send_the_key_only_to_the_orchestrators_own_address(tmp_
     from aiohttp import web
 
     from a2a_mcp.client import FileArtifact
-    from video_generator.remote import download_files
+    from video_generator.app.remote import download_files
 
     seen: list[str | None] = []
 

@@ -17,8 +17,8 @@ from redis.asyncio import Redis
 
 from a2a_mcp.observability import configure_logging
 from a2a_mcp.serve import AgentServer
-from video_generator.caching import VideoCache, ttl_policy
-from video_generator.runtime import build_specialists, engine_info
+from video_generator.app.agent_cache import VideoCache, ttl_policy
+from video_generator.app.runtime import build_specialists, engine_info
 from video_generator.settings import Settings
 
 

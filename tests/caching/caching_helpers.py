@@ -7,9 +7,10 @@ from typing import Any
 
 from a2a_mcp.cache import metrics
 from a2a_mcp.events import EventKind, ProgressEvent
-from video_generator.caching import VideoCache, ttl_policy
-from video_generator.models import VideoPackage, VideoRequest
-from video_generator.runtime import build_orchestrator, engine_info
+from video_generator.app.agent_cache import VideoCache, ttl_policy
+from video_generator.app.runtime import build_orchestrator, engine_info
+from video_generator.core.models import VideoPackage
+from video_generator.request import VideoRequest
 from video_generator.settings import Settings
 
 EXAMPLE = (

@@ -9,8 +9,8 @@ from typing import Any
 from a2a_mcp.client import A2AClient, A2AClientSettings, HttpPool
 from a2a_mcp.registry import AgentRegistry
 from a2a_mcp.serve import AgentServer
-from video_generator.caching import VideoCache
-from video_generator.runtime import build_orchestrator, build_specialists
+from video_generator.app.agent_cache import VideoCache
+from video_generator.app.runtime import build_orchestrator, build_specialists
 
 SETTINGS = A2AClientSettings(
     health_interval_s=0,

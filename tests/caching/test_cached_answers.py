@@ -21,9 +21,10 @@ from a2a_mcp.protocol import EXACT_JSON_KEY, from_value, restore_ints, skill_req
 from a2a_mcp.registry import AgentRegistry
 from a2a_mcp.serve import AgentServer
 from a2a_mcp.server.metrics import CACHED_ANSWERS
-from video_generator.caching import VideoCache
-from video_generator.models import VideoPackage, VideoRequest
-from video_generator.runtime import build_orchestrator, build_specialists
+from video_generator.app.agent_cache import VideoCache
+from video_generator.app.runtime import build_orchestrator, build_specialists
+from video_generator.core.models import VideoPackage
+from video_generator.request import VideoRequest
 
 V1 = {"A2A-Version": "1.0"}
 # Differ between any two calls: ids, clocks, and the fast path's exact-numbers marker.

@@ -16,14 +16,15 @@ from caching_helpers import (
 from a2a_mcp.agent import no_progress
 from a2a_mcp.cache import encode
 from a2a_mcp.events import EventKind
-from video_generator.caching import (
+from video_generator.app.agent_cache import (
     CacheSettingsError,
     VideoCache,
     schema_fingerprint,
     ttl_policy,
 )
-from video_generator.models import Script, ScriptRequest, Storyboard, VideoRequest
-from video_generator.runtime import build_specialists, engine_info
+from video_generator.app.runtime import build_specialists, engine_info
+from video_generator.core.models import Script, ScriptRequest, Storyboard
+from video_generator.request import VideoRequest
 from video_generator.settings import Settings
 
 SPECIALIST_NODES = {"script", "scenes", "timing", "adapt[tiktok]", "adapt[instagram_reels]"}
@@ -57,7 +58,7 @@ async def test_key_covers_agent_skill_engine_templates_and_input() -> None:
 
 
 async def test_no_cache_switch_is_not_part_of_the_package_key() -> None:
-    from video_generator.runtime import build_orchestrator
+    from video_generator.app.runtime import build_orchestrator
 
     cache = fresh_cache()
     orchestrator = build_orchestrator(cache=cache)

@@ -26,9 +26,10 @@ from caching_mesh import CachedMesh, client_for
 
 from a2a_mcp.client import HttpPool
 from a2a_mcp.events import EventKind
+from video_generator.app.remote import make_remote
 from video_generator.brief import parse_brief
-from video_generator.models import Script, ScriptRequest, VideoRequest
-from video_generator.remote import make_remote
+from video_generator.core.models import Script, ScriptRequest
+from video_generator.request import VideoRequest
 
 WORKER = Path(__file__).with_name("agent_worker.py")
 SPECIALIST_NODES = {"script", "scenes", "timing", "adapt[tiktok]", "adapt[instagram_reels]"}

@@ -18,8 +18,8 @@ from caching_helpers import (
 from a2a_mcp.cache import decode
 from a2a_mcp.cache.redis_server import RedisServer
 from a2a_mcp.events import EventKind
-from video_generator.models import VideoRequest
-from video_generator.runtime import build_orchestrator
+from video_generator.app.runtime import build_orchestrator
+from video_generator.request import VideoRequest
 
 ENTRIES = "vgc:d:vg:"
 
@@ -162,7 +162,7 @@ async def test_example_brief_keys_are_readable(redis_url: str) -> None:
 
 
 async def test_the_operation_timeout_setting_reaches_the_redis_backend(vg_env) -> None:
-    from video_generator.runtime import video_cache
+    from video_generator.app.runtime import video_cache
 
     vg_env(VG_CACHE_URL="redis://127.0.0.1:1/0", VG_CACHE_TIMEOUT_S="1.5")
     cache = video_cache()

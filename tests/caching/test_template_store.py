@@ -7,10 +7,10 @@ from caching_helpers import fresh_cache, run_embedded
 
 from a2a_mcp.cache import CacheConfigError
 from a2a_mcp.cache.redis_server import free_port
-from video_generator.runtime import use_template_store
+from video_generator.app.runtime import use_template_store
+from video_generator.app.template_store import RedisUsageStore
 from video_generator.settings import Settings
 from video_generator.templates import InMemoryUsageStore, TemplateCache, get_templates
-from video_generator.templates.redis_store import RedisUsageStore
 
 
 async def test_two_stores_on_one_redis_see_each_others_counts(redis_url: str) -> None:

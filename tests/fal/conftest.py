@@ -12,7 +12,7 @@ import pytest
 
 from a2a_mcp.client.pool import HttpPool
 from a2a_mcp.resilience import CircuitBreaker
-from video_generator.models import VideoPackage
+from video_generator.core.models import VideoPackage
 from video_generator.render.fal.queue import FalQueueClient
 from video_generator.render.tools import ffmpeg_exe
 

@@ -10,7 +10,7 @@ from typing import Any
 from factories import make_three_shot_package
 
 from a2a_mcp.resilience import RetryPolicy
-from video_generator.models import VideoPackage
+from video_generator.core.models import VideoPackage
 from video_generator.render.fal.queue import FalQueueClient, FalSettings
 from video_generator.render.tools import ffmpeg_exe
 

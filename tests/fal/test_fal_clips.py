@@ -13,7 +13,7 @@ import pytest
 from fal_standin import FalStandIn, Fault
 from fal_support import ClientFactory
 
-from video_generator.models import VideoPackage
+from video_generator.core.models import VideoPackage
 from video_generator.render.fal import (
     BudgetExceededError,
     ClipStatus,

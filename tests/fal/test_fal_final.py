@@ -10,7 +10,7 @@ import pytest
 from fal_standin import FalStandIn
 from fal_support import ClientFactory
 
-from video_generator.models import VideoPackage
+from video_generator.core.models import VideoPackage
 from video_generator.render.fal import BudgetExceededError, estimate_cost, render_with_clips
 from video_generator.render.tools import ffmpeg_exe, run_tool
 

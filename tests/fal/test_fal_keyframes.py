@@ -12,10 +12,10 @@ from fal_support import ClientFactory, small_package
 from PIL import Image
 
 from a2a_mcp.errors import InvalidInputError
-from video_generator.models import RenderRequest
 from video_generator.render.fal.keyframes import estimate_keyframes, make_keyframes
 from video_generator.render.fal.models import get_image_model
 from video_generator.render.tools import ffmpeg_exe, run_tool
+from video_generator.request import RenderRequest
 from video_generator.settings import get_settings
 
 

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 from fal_standin import ENDPOINTS, validate
 
-from video_generator.models import VideoPackage
+from video_generator.core.models import VideoPackage
 from video_generator.render.fal import (
     MODELS,
     BudgetExceededError,

@@ -9,6 +9,10 @@ import pytest
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 AGENTS = SRC / "video_generator" / "agents"
+CORE = SRC / "video_generator" / "core"
+APP = SRC / "video_generator" / "app"
+# What may import the process wiring (app): the entry points around it.
+_ABOVE_APP = ("video_generator.app", "video_generator.cli", "video_generator.mcp_server")
 _IMPORTERS = {"import_module", "__import__"}
 
 
@@ -75,6 +79,10 @@ def _agent_of(module: str) -> str | None:
 
 def test_the_sources_are_where_the_rules_look() -> None:
     assert len(_sources(SRC / "a2a_mcp")) > 20
+    assert {"models", "platforms", "captions", "timeline", "quality"} <= {
+        path.stem for path in _sources(CORE)
+    }
+    assert {"runtime", "mesh", "agent_cache"} <= {path.stem for path in _sources(APP)}
     agents = {_agent_of(_module_name(path)) for path in _sources(AGENTS)} - {None}
     assert {"orchestrator", "script_writer", "scene_designer"} <= agents
 
@@ -83,6 +91,29 @@ def test_the_sources_are_where_the_rules_look() -> None:
 def test_a2a_mcp_never_imports_video_generator(path: Path) -> None:
     upward = sorted(m for m in imported_modules(path) if _within(m, "video_generator"))
     assert not upward, f"{_module_name(path)} (the framework) imports the product: {upward}"
+
+
+def _outside_core(module: str) -> bool:
+    return _within(module, "video_generator") and not _within(module, "video_generator.core")
+
+
+@pytest.mark.parametrize("path", _sources(CORE), ids=lambda p: _module_name(p))
+def test_core_imports_nothing_else_of_video_generator(path: Path) -> None:
+    upward = sorted(m for m in imported_modules(path) if _outside_core(m))
+    assert not upward, f"{_module_name(path)} (the core) imports upward: {upward}"
+
+
+_BELOW_APP = [
+    path
+    for path in _sources(SRC / "video_generator")
+    if not any(_within(_module_name(path), top) for top in _ABOVE_APP)
+]
+
+
+@pytest.mark.parametrize("path", _BELOW_APP, ids=lambda p: _module_name(p))
+def test_only_the_entry_points_import_the_wiring(path: Path) -> None:
+    wiring = sorted(m for m in imported_modules(path) if _within(m, "video_generator.app"))
+    assert not wiring, f"{_module_name(path)} imports the process wiring: {wiring}"
 
 
 @pytest.mark.parametrize("path", _sources(AGENTS), ids=lambda p: _module_name(p))
@@ -96,7 +127,7 @@ def test_the_rules_catch_what_they_forbid(tmp_path: Path) -> None:
     """The import reader sees the forms a violation could take (so a pass above means it)."""
     sample = tmp_path / "sample.py"
     sample.write_text(
-        "import video_generator.models\n"
+        "import video_generator.core.models\n"
         "def later():\n"
         "    from video_generator.agents import script_writer\n"
         "    importlib.import_module('video_generator.agents.scene_designer')\n"
@@ -108,3 +139,19 @@ def test_the_rules_catch_what_they_forbid(tmp_path: Path) -> None:
     relative.write_text("from .timing_coordinator import TimingCoordinator\n")
     found = imported_modules(relative, "video_generator.agents.orchestrator")
     assert "video_generator.agents.timing_coordinator" in found
+    # A core module reaching up, the way models.py once did (a function-level import), and
+    # a relative import out of core: both seen.
+    core = tmp_path / "core.py"
+    core.write_text(
+        "from video_generator.core.captions import time_cues\n"
+        "def srt():\n"
+        "    from video_generator.package import to_srt\n"
+        "from ..render.fal import models\n"
+    )
+    found = imported_modules(core, "video_generator.core.models")
+    assert sorted(m for m in found if _outside_core(m)) == [
+        "video_generator.package",
+        "video_generator.package.to_srt",
+        "video_generator.render.fal",
+        "video_generator.render.fal.models",
+    ]

@@ -12,17 +12,11 @@ from factories import make_brief, make_script
 
 from a2a_mcp.errors import InvalidInputError
 from video_generator.agents.orchestrator import InvalidBriefError
+from video_generator.app.runtime import all_agents, build_orchestrator, build_specialists
 from video_generator.brief import BriefError, parse_brief
-from video_generator.models import (
-    MAX_SHOTS,
-    MAX_VIDEO_S,
-    Brief,
-    Script,
-    VideoPackage,
-    VideoRequest,
-)
-from video_generator.platforms import PLATFORMS
-from video_generator.runtime import all_agents, build_orchestrator, build_specialists
+from video_generator.core.models import MAX_SHOTS, MAX_VIDEO_S, Brief, Script, VideoPackage
+from video_generator.core.platforms import PLATFORMS
+from video_generator.request import VideoRequest
 
 ABSURD_BRIEFS = [
     "a 999999999 seconds video about tea",

@@ -27,8 +27,8 @@ from hypothesis import strategies as st
 
 from a2a_mcp.errors import AgentError
 from a2a_mcp.serve import AgentServer
+from video_generator.app.runtime import all_agents
 from video_generator.brief import EXAMPLE_BRIEF, parse_brief
-from video_generator.runtime import all_agents
 
 ANSWER_BOUND_S = 30.0  # the largest valid input (3,000 shots) takes a few seconds
 RSS_GROWTH_BOUND = 768 * 2**20  # a huge shot count once took 3.8 GiB

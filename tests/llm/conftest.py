@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from llm_standin import API_KEY, StandIn, running
 
-from video_generator import runtime
+from video_generator.app import runtime
 from video_generator.engines.llm import ollama_models
 from video_generator.settings import get_settings
 

@@ -12,8 +12,9 @@ import pytest
 import structlog
 from llm_standin import StandIn, running
 
-from video_generator import runtime
 from video_generator.agents.orchestrator import Orchestrator
+from video_generator.app import runtime
+from video_generator.app.runtime import engine_info
 from video_generator.cli import main
 from video_generator.cli.make import _warn_ignored_engine
 from video_generator.engines import EngineConfigError, LLMEngine, TemplateEngine, make_engine
@@ -22,7 +23,6 @@ from video_generator.engines.llm.language import wrong_language
 from video_generator.engines.llm.script import ScriptReply
 from video_generator.engines.llm.structured import strict_schema, strip_reply
 from video_generator.engines.llm.timeouts import text_node_timeout_s
-from video_generator.runtime import engine_info
 from video_generator.settings import Settings, get_settings
 
 MESSAGES = [{"role": "system", "content": "s"}, {"role": "user", "content": "u"}]

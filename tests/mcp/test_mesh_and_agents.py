@@ -8,9 +8,9 @@ from mcp import Client
 from mcp_helpers import FAST_RENDER, SHORT_BRIEF, ProgressLog
 
 from a2a_mcp.serve import AgentServer
+from video_generator.app.runtime import build_orchestrator
 from video_generator.brief import parse_brief
-from video_generator.models import Brief, Script, Storyboard, StoryboardRequest
-from video_generator.runtime import build_orchestrator
+from video_generator.core.models import Brief, Script, Storyboard, StoryboardRequest
 
 
 def file_size(path: Path) -> int:

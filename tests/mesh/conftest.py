@@ -17,8 +17,8 @@ from mesh_helpers import Mesh
 from a2a_mcp.client import A2AClient, A2AClientSettings, HttpPool
 from a2a_mcp.registry import AgentRegistry
 from a2a_mcp.serve import AgentServer, SkillWrapper
-from video_generator.mesh import ORCHESTRATOR, build_agent
-from video_generator.runtime import build_specialists
+from video_generator.app.mesh import ORCHESTRATOR, build_agent
+from video_generator.app.runtime import build_specialists
 
 # Retries without waits, breakers that stay open for the whole test, no background checks.
 CLIENT_SETTINGS: dict[str, Any] = {

@@ -15,11 +15,11 @@ from pathlib import Path
 import pytest
 from mesh_helpers import EXAMPLE
 
+from video_generator.app.launcher import MeshLauncher, MeshStartError, parse_replicas
+from video_generator.app.mesh import AGENTS, build_agent, default_port, mesh_registry
 from video_generator.cli import main
-from video_generator.cli.mesh import AGENT_NAMES
-from video_generator.launcher import MeshLauncher, MeshStartError, parse_replicas
-from video_generator.mesh import AGENTS, build_agent, default_port, mesh_registry
-from video_generator.models import VideoPackage
+from video_generator.cli.serve import AGENT_NAMES
+from video_generator.core.models import VideoPackage
 
 ROOT = Path(__file__).resolve().parents[2]
 

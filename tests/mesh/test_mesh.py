@@ -25,8 +25,10 @@ from a2a_mcp.errors import AgentError
 from a2a_mcp.events import EventKind, ProgressEvent
 from a2a_mcp.protocol import read_error, skill_request
 from a2a_mcp.resilience import BreakerState
+from video_generator.app.remote import make_remote
+from video_generator.app.runtime import build_orchestrator
 from video_generator.cli import main
-from video_generator.models import (
+from video_generator.core.models import (
     CutRequest,
     PlatformCut,
     Script,
@@ -36,11 +38,9 @@ from video_generator.models import (
     TimingPlan,
     TimingRequest,
     VideoPackage,
-    VideoRequest,
 )
 from video_generator.package import to_srt
-from video_generator.remote import make_remote
-from video_generator.runtime import build_orchestrator
+from video_generator.request import VideoRequest
 
 BINDINGS = ["JSONRPC", "HTTP+JSON"]
 V1 = {"A2A-Version": "1.0"}

@@ -20,8 +20,8 @@ import pytest
 from a2a_mcp.cache.redis_server import free_port
 from a2a_mcp.serve import AgentServer
 from a2a_mcp.server.task_db import RESTARTED_CODE
-from video_generator.models import VideoPackage
-from video_generator.runtime import build_specialists
+from video_generator.app.runtime import build_specialists
+from video_generator.core.models import VideoPackage
 from video_generator.settings import agent_urls_variable
 
 V1 = {"A2A-Version": "1.0"}

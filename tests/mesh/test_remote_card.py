@@ -8,9 +8,9 @@ import pytest
 
 from a2a_mcp.client import A2AClient, A2AClientSettings
 from a2a_mcp.errors import AgentUnavailableError
-from video_generator import remote
-from video_generator.models import VideoRequest
-from video_generator.remote import make_remote
+from video_generator.app import remote
+from video_generator.app.remote import make_remote
+from video_generator.request import VideoRequest
 
 BRIEF = "a 30-second TikTok about cold brew for busy parents, upbeat"
 

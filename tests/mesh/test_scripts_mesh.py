@@ -12,7 +12,7 @@ from a2a_helpers import artifacts_of, last_status, stock_client
 
 from a2a_mcp.protocol import data_part, skill_request
 from video_generator.cli import main
-from video_generator.models import VideoPackage
+from video_generator.core.models import VideoPackage
 from video_generator.package import read_package
 
 SCRIPT = {

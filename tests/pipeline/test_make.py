@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 import yaml
 
+from video_generator.app.runtime import build_orchestrator
 from video_generator.cli import main
-from video_generator.models import VideoPackage, VideoRequest
+from video_generator.core.models import VideoPackage
 from video_generator.package import read_package
-from video_generator.runtime import build_orchestrator
+from video_generator.request import VideoRequest
 
 EXAMPLE = (
     "a 45-second TikTok and Reel about cold brew for busy parents, upbeat, end with 'link in bio'"
@@ -117,7 +118,7 @@ def test_cli_json_prints_the_package(tmp_path: Path, capsys) -> None:
 
 
 def test_agent_cards_match_the_code() -> None:
-    from video_generator.cards import check_cards
+    from video_generator.app.card_files import check_cards
     from video_generator.settings import get_settings
 
     assert check_cards(get_settings().agents_dir) == []

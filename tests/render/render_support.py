@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from factories import make_three_shot_package
 
-from video_generator.models import Transition, VideoPackage
+from video_generator.core.models import Transition, VideoPackage
 
 
 def tiny_package(platforms: list[str] | None = None) -> VideoPackage:

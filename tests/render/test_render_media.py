@@ -9,11 +9,11 @@ import pytest
 from PIL import Image
 from render_support import tiny_package
 
-from video_generator.models import Shot
+from video_generator.core.models import Shot
 from video_generator.render import render_package
 from video_generator.render.media import match_media, scan_media, words_of
 from video_generator.render.options import RenderOptions
-from video_generator.render.timeline import FPS, build_timeline
+from video_generator.render.spans import FPS, build_timeline
 from video_generator.render.tools import ffmpeg_exe, run_tool
 
 RED, BLUE = (220, 20, 30), (20, 40, 220)
@@ -120,8 +120,8 @@ async def test_the_render_node_refuses_a_folder_that_is_not_there(
     tmp_path: Path, flag: str
 ) -> None:
     from a2a_mcp.errors import InvalidInputError
-    from video_generator.models import RenderRequest
     from video_generator.render.node import render_options
+    from video_generator.request import RenderRequest
 
     field = flag.split(".")[1]
     with pytest.raises(InvalidInputError) as caught:
@@ -147,8 +147,8 @@ def test_a_served_renderer_reads_media_only_from_its_roots(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from a2a_mcp.errors import InvalidInputError
-    from video_generator.models import RenderRequest
     from video_generator.render.node import render_options
+    from video_generator.request import RenderRequest
 
     allowed, other = tmp_path / "allowed", tmp_path / "private"
     (allowed / "media").mkdir(parents=True)

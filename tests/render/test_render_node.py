@@ -17,12 +17,13 @@ from a2a_mcp.client import A2AClient, HttpPool
 from a2a_mcp.errors import InvalidInputError
 from a2a_mcp.registry import AgentRegistry
 from a2a_mcp.serve import AgentServer
-from video_generator.caching import VideoCache, ttl_policy
+from video_generator.app.agent_cache import VideoCache, ttl_policy
+from video_generator.app.runtime import build_orchestrator, engine_info
 from video_generator.cli import main
-from video_generator.models import RenderRequest, VideoPackage, VideoRequest
+from video_generator.core.models import VideoPackage
 from video_generator.render import RenderError
 from video_generator.render.probe import probe
-from video_generator.runtime import build_orchestrator, engine_info
+from video_generator.request import RenderRequest, VideoRequest
 from video_generator.settings import get_settings
 
 BRIEF = "a 15 second TikTok about green tea for students"

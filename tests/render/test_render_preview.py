@@ -10,16 +10,17 @@ import pytest
 from PIL import Image
 from render_support import tiny_package
 
-from video_generator.models import VideoPackage, VideoRequest
+from video_generator.app.runtime import build_orchestrator
+from video_generator.core.models import VideoPackage
 from video_generator.package import write_package
 from video_generator.render import RenderReport, render_package
 from video_generator.render.frames import contact_size
 from video_generator.render.mix import mix_audio
 from video_generator.render.probe import loudness, probe
-from video_generator.render.timeline import build_timeline, draft_size
+from video_generator.render.spans import build_timeline, draft_size
 from video_generator.render.tools import espeak_exe
 from video_generator.render.voice import build_voice_track
-from video_generator.runtime import build_orchestrator
+from video_generator.request import VideoRequest
 
 MINUTE_BRIEF = "a 60 second YouTube Short explaining compound interest to teenagers"
 needs_espeak = pytest.mark.skipif(espeak_exe() is None, reason="espeak-ng is not installed")

@@ -21,8 +21,8 @@ from render_support import tiny_package
 
 from a2a_mcp.cache.redis_server import RedisServer, free_port
 from a2a_mcp.errors import InvalidInputError
-from video_generator.models import RenderRequest
 from video_generator.render.queue import QueueSettings, job_key, render_queued, run_job, stream_key
+from video_generator.request import RenderRequest
 
 FAST_REDELIVERY = {"heartbeat_timeout_s": 2.0, "maintenance_chance": 1_000_000}
 
@@ -152,8 +152,9 @@ async def test_a_queued_renders_progress_streams_to_the_a2a_client(
     from a2a_mcp.client import A2AClient, A2AClientSettings, HttpPool, InProcessClient
     from a2a_mcp.registry import AgentRegistry
     from a2a_mcp.serve import AgentServer
-    from video_generator.models import VideoPackage, VideoRequest
-    from video_generator.runtime import build_orchestrator, build_specialists
+    from video_generator.app.runtime import build_orchestrator, build_specialists
+    from video_generator.core.models import VideoPackage
+    from video_generator.request import VideoRequest
     from video_generator.settings import get_settings
 
     monkeypatch.setenv("VG_RENDER_QUEUE", redis_server.url)

@@ -16,8 +16,8 @@ from video_generator.render.ass import Box, build_ass
 from video_generator.render.mix import mix_audio
 from video_generator.render.preview import caption_box
 from video_generator.render.probe import loudness
+from video_generator.render.spans import build_timeline, draft_size
 from video_generator.render.speech import SAMPLE_RATE
-from video_generator.render.timeline import build_timeline, draft_size
 from video_generator.render.tools import ffmpeg_exe, run_tool
 from video_generator.render.voice import build_voice_track
 from video_generator.render.voices import piper_voices

@@ -13,8 +13,8 @@ from stock_standin import PEXELS_KEY, PIXABAY_KEY, Fault, StockStandIn
 
 from a2a_mcp.client.pool import close_pool
 from video_generator.render import render_package
+from video_generator.render.spans import FPS, build_timeline
 from video_generator.render.stock import StockClient, StockSettings
-from video_generator.render.timeline import FPS, build_timeline
 from video_generator.render.tools import ffmpeg_exe, run_tool
 from video_generator.settings import get_settings
 

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from video_generator.app.runtime import build_orchestrator
 from video_generator.cli import main
-from video_generator.models import VideoRequest
+from video_generator.core.quality import names
 from video_generator.output.markdown import md
 from video_generator.package import read_package
-from video_generator.quality import names
-from video_generator.runtime import build_orchestrator
+from video_generator.request import VideoRequest
 from video_generator.templates import get_templates
 
 # Claims and advice the offline engine cannot know to be true, from the audit of issue 15.

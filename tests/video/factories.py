@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from video_generator.models import (
+from video_generator.core.models import (
     Brief,
     CameraMovement,
     GenerationPrompts,
@@ -287,7 +287,7 @@ def make_cut(
 
 def make_package(brief: Brief | None = None, script: Script | None = None) -> VideoPackage:
     """A whole package: timing, one cut per brief platform, and the quality report."""
-    from video_generator.quality import check_package
+    from video_generator.core.quality import check_package
 
     brief = brief or make_brief()
     script = script or make_script()

@@ -11,8 +11,8 @@ from video_generator.brief import (
     BriefError,
     parse_brief,
 )
-from video_generator.models import Brief, Style, Tone
-from video_generator.platforms import PLATFORMS
+from video_generator.core.models import Brief, Style, Tone
+from video_generator.core.platforms import PLATFORMS
 
 
 def brief(text: str) -> Brief:

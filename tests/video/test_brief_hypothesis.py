@@ -6,8 +6,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from video_generator.brief import MAX_BRIEF_CHARS, BriefError, parse_brief
-from video_generator.models import Brief
-from video_generator.platforms import PLATFORMS
+from video_generator.core.models import Brief
+from video_generator.core.platforms import PLATFORMS
 
 # Pieces of real briefs, so generated text often gets deep into the parser.
 FRAGMENTS = [

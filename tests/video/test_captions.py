@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from video_generator.captions import (
+from video_generator.core.captions import (
     MAX_CUE_MS,
     MAX_LINE_CHARS,
     MIN_CUE_MS,

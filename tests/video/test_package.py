@@ -13,7 +13,7 @@ import webvtt
 from markdown_it import MarkdownIt
 
 from video_generator import package as package_module
-from video_generator.models import (
+from video_generator.core.models import (
     BeatGrid,
     Box,
     Brief,

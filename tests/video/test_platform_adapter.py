@@ -20,10 +20,10 @@ from video_generator.agents.platform_adapter import (
     build_cut,
     caption_box,
 )
-from video_generator.captions import MAX_LINE_CHARS, words_of
-from video_generator.models import CutRequest, PlatformCut, SegmentEditAction, SegmentType
-from video_generator.platforms import PLATFORMS
-from video_generator.quality import check_package, describe_failures
+from video_generator.core.captions import MAX_LINE_CHARS, words_of
+from video_generator.core.models import CutRequest, PlatformCut, SegmentEditAction, SegmentType
+from video_generator.core.platforms import PLATFORMS
+from video_generator.core.quality import check_package, describe_failures
 
 
 def _ms(seconds: float) -> int:

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from factories import make_brief, make_long_script, make_package, make_script, make_segment
 
-from video_generator.models import (
+from video_generator.core.models import (
     Box,
     CaptionCue,
     Resolution,
@@ -16,7 +16,7 @@ from video_generator.models import (
     TimedSegment,
     VideoPackage,
 )
-from video_generator.quality import check_package, check_package_model, describe_failures
+from video_generator.core.quality import check_package, check_package_model, describe_failures
 
 PACKAGE_GATES = {
     "speech_rate",
@@ -131,7 +131,7 @@ def _filler(pkg: Parts) -> None:
 
 
 def test_the_content_gate_reads_topic_and_key_points() -> None:
-    from video_generator.quality import names
+    from video_generator.core.quality import names
 
     assert names("dogs", "Here is my dog.")
     assert names("how vaccines train the immune system", "Your immune system learns.")

@@ -15,7 +15,7 @@ from video_generator.agents.scene_designer import (
     split_shots,
 )
 from video_generator.agents.script_writer import ScriptWriter
-from video_generator.models import (
+from video_generator.core.models import (
     Brief,
     Hook,
     Script,

@@ -10,18 +10,20 @@ import pytest
 
 from a2a_mcp.agent import Agent
 from video_generator.agents.script_writer import (
-    MIN_SHOT_S,
-    PAUSE_SHARE,
     ScriptWriter,
+    leading_number,
+)
+from video_generator.core.models import Brief, Script, ScriptRequest, SegmentType, Style, Tone
+from video_generator.core.pacing import (
+    PAUSE_SHARE,
+    PLANNED_MIN_SHOT_S,
     allocate_shots,
     hook_word_limit,
-    leading_number,
     word_budget,
     words_per_minute,
 )
+from video_generator.core.platforms import get_platform, shots_per_minute_bounds
 from video_generator.engines.english import word_count
-from video_generator.models import Brief, Script, ScriptRequest, SegmentType, Style, Tone
-from video_generator.platforms import get_platform, shots_per_minute_bounds
 from video_generator.templates import TemplateCache
 
 PLATFORM_MIXES = [
@@ -152,7 +154,7 @@ def test_allocate_shots_respects_bounds_and_minimum_length() -> None:
     counts = allocate_shots(durations, bounds)
     total_s = sum(durations)
     assert all(c >= 1 for c in counts)
-    assert all(d / c >= MIN_SHOT_S for d, c in zip(durations, counts, strict=True))
+    assert all(d / c >= PLANNED_MIN_SHOT_S for d, c in zip(durations, counts, strict=True))
     assert bounds[0] <= sum(counts) / total_s * 60 <= bounds[1]
     assert abs(sum(counts) / total_s * 60 - sum(bounds) / 2) <= 60 / total_s
 
@@ -213,12 +215,12 @@ async def test_budget_hook_and_pacing_hold_across_styles_tones_and_lengths(
         assert script.segments[-1].type is SegmentType.CTA
         window = min(get_platform(p).hook_window_s for p in platforms)
         assert script.segments[0].estimated_s <= window, label
-        # Pacing: shots per minute inside every platform's bounds, no shot under MIN_SHOT_S.
+        # Pacing: shots per minute inside every platform's bounds, no shot under PLANNED_MIN_SHOT_S.
         shots = sum(s.shot_count for s in script.segments)
         assert low <= shots / script.estimated_s * 60 <= high, label
         for segment in script.segments:
             assert segment.shot_count >= 1
-            assert segment.estimated_s / segment.shot_count >= MIN_SHOT_S or (
+            assert segment.estimated_s / segment.shot_count >= PLANNED_MIN_SHOT_S or (
                 segment.shot_count == 1
             )
         assert not script.segments[0].optional and not script.segments[-1].optional

@@ -12,7 +12,7 @@ import webvtt
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from video_generator.models import CaptionCue
+from video_generator.core.models import CaptionCue
 from video_generator.output.subtitles import srt_time, to_srt, to_vtt, vtt_time
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from video_generator.core.models import SegmentType, Style, Tone
+from video_generator.core.platforms import PLATFORMS
 from video_generator.engines.fill import fill, placeholders
-from video_generator.models import SegmentType, Style, Tone
-from video_generator.platforms import PLATFORMS
 from video_generator.templates import (
     LIBRARY_RELEASE,
     PLACEHOLDERS,

@@ -10,11 +10,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from video_generator.agents.timing_coordinator import TimingCoordinator, build_timing_plan
-from video_generator.captions import MAX_CUE_MS, MIN_CUE_MS, words_of
-from video_generator.models import SegmentType, TimingPlan, TimingRequest, Tone
-from video_generator.quality import check_package
-from video_generator.timeline import (
-    MIN_SHOT_MS,
+from video_generator.core.captions import MAX_CUE_MS, MIN_CUE_MS, words_of
+from video_generator.core.models import SegmentType, TimingPlan, TimingRequest, Tone
+from video_generator.core.pacing import MIN_SHOT_MS
+from video_generator.core.quality import check_package
+from video_generator.core.timeline import (
     TONE_BPM,
     BeatSnapper,
     default_pause_ms,

@@ -25,20 +25,20 @@ from a2a_mcp.workflow import (
 from a2a_mcp.workflow.executor import Mode
 from video_generator.brief import BriefError, parse_brief
 from video_generator.brief.errors import MIN_DURATION_S
-from video_generator.models import (
+from video_generator.core.models import (
     Brief,
     NodeTiming,
     PlatformCut,
-    RenderRequest,
     RenderSummary,
     RunPlan,
     Script,
     Storyboard,
     TimingPlan,
     VideoPackage,
-    VideoRequest,
 )
-from video_generator.quality import check_package
+from video_generator.core.quality import check_package
+from video_generator.output.artifacts import PublishedPackage
+from video_generator.request import RenderRequest, VideoRequest
 from video_generator.settings import get_settings, render_root
 
 log = structlog.get_logger(component="orchestrator")
@@ -168,7 +168,7 @@ class Orchestrator(Agent):
         ),
         cache_kind="package",
     )
-    async def make_video(self, request: VideoRequest, progress: Progress) -> VideoPackage:
+    async def make_video(self, request: VideoRequest, progress: Progress) -> PublishedPackage:
         """Plan and run the video workflow for a brief, streaming every node's progress."""
         brief = brief_for_request(request)
         run_input = {
@@ -244,7 +244,7 @@ class Orchestrator(Agent):
             if result.failed_node in step_errors:
                 raise step_errors[result.failed_node]
             raise WorkflowFailedError(result.error or f"the run ended {result.status}")
-        package = VideoPackage.model_validate(result.nodes["package"].output)
+        package = PublishedPackage.model_validate(result.nodes["package"].output)
         rendered = result.nodes.get("render")
         if rendered is not None and isinstance(rendered.output, RenderSummary):
             package.render = rendered.output

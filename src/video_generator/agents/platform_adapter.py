@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from a2a_mcp.agent import Agent, Progress, skill
 from a2a_mcp.errors import AgentError, InvalidInputError
 from a2a_mcp.observability import get_logger
-from video_generator.captions import Lines, split_into_cues
-from video_generator.models import (
+from video_generator.core.captions import Lines, split_into_cues
+from video_generator.core.models import (
     Box,
     Brief,
     CutRequest,
@@ -22,8 +22,8 @@ from video_generator.models import (
     Storyboard,
     TimingPlan,
 )
-from video_generator.platforms import Platform, UnknownPlatformError, get_platform
-from video_generator.timeline import Layout, SegmentSpec, lay_out, speech_ms
+from video_generator.core.platforms import Platform, UnknownPlatformError, get_platform
+from video_generator.core.timeline import Layout, SegmentSpec, lay_out, speech_ms
 
 log = get_logger("platform_adapter")
 

@@ -2,8 +2,8 @@
 
 Rules:
 - One scene per segment, more when a segment runs longer than SCENE_MAX_S; exactly
-  segment.shot_count shots per segment, ids f"{segment.id}-sh{n}" (n from 1), so the timing
-  coordinator (which times the same ids) and this agent agree without seeing each other.
+  segment.shot_count shots per segment, ids from core.pacing.shot_id (n from 1), so the
+  timing coordinator (which times the same ids) and this agent agree without seeing each other.
 - Never three identical shot types in a row, scene borders included; a shot also avoids its
   predecessor's type whenever the segment's vocabulary allows.
 - Shots inside a scene cut; scene changes use the style's transitions (transitions.yaml); the
@@ -23,6 +23,21 @@ from dataclasses import dataclass, field
 import structlog
 
 from a2a_mcp.agent import Agent, Progress, skill
+from video_generator.core.models import (
+    Brief,
+    CameraMovement,
+    GenerationPrompts,
+    Scene,
+    Script,
+    Segment,
+    Shot,
+    ShotType,
+    Storyboard,
+    StoryboardRequest,
+    Transition,
+)
+from video_generator.core.origin import TextOrigin
+from video_generator.core.pacing import shot_id as make_shot_id
 from video_generator.engines import (
     EngineUnavailableError,
     LLMEngine,
@@ -48,20 +63,6 @@ from video_generator.engines.llm.storyboard import (
     ShotFrame,
     StoryboardOutline,
 )
-from video_generator.models import (
-    Brief,
-    CameraMovement,
-    GenerationPrompts,
-    Scene,
-    Script,
-    Segment,
-    Shot,
-    ShotType,
-    Storyboard,
-    StoryboardRequest,
-    Transition,
-)
-from video_generator.origin import TextOrigin
 from video_generator.templates import Template, TemplateCache, brief_seed, get_templates
 
 log = structlog.get_logger(component="scene_designer")
@@ -327,7 +328,7 @@ class _StoryboardPlan:
 
     def _plan_shot(self, scene: _ScenePlan, n: int, history: list[ShotType]) -> _ShotPlan:
         segment = scene.segment
-        shot_id = f"{segment.id}-sh{n}"
+        shot_id = make_shot_id(segment.id, n)
         ranked = self._ranked("shot_type", f"{shot_id}:type", group=segment.type.value)
         candidates = [ShotType(t.key) for t in ranked]
         if not segment.on_screen_text:

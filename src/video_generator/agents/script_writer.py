@@ -1,17 +1,6 @@
 """Script writer agent: Brief -> Script (hook, segments from the style's structure, CTA, pacing).
 
-Pacing rules (common voice-over figures, house choices; docs/templates.md):
-- Speech rate by tone (WPM_BY_TONE): 160-180 wpm for fast, energetic short-form tones, 130-140
-  for calm, professional and serious ones, the settings' 150 wpm for the rest; tutorials are
-  technical, so 10 wpm slower (never under 130).
-- PAUSE_SHARE = 15% of the running time is pauses (voice-over scripts usually allow 10-20%),
-  so the word budget is duration x wpm x 0.85 and a segment's estimated_s =
-  word_count / wpm x 60 / 0.85.
-- The hook is at most hook_window_s x wpm x 0.85 words of the strictest requested platform, so
-  the hook and its pause end inside the window.
-- Shots: the script aims at the middle of shots_per_minute_bounds(platforms), gives every
-  segment at least one shot and no shot under MIN_SHOT_S (each extra shot goes to the segment
-  whose shots are currently longest).
+Pacing (speech rate, word budgets, the hook's words, shots per segment): core.pacing.
 """
 
 from __future__ import annotations
@@ -26,6 +15,26 @@ from typing import Any
 import structlog
 
 from a2a_mcp.agent import Agent, Progress, skill
+from video_generator.core.models import (
+    MAX_SEGMENTS,
+    Brief,
+    Hook,
+    Script,
+    ScriptRequest,
+    ScriptSource,
+    Segment,
+    SegmentType,
+)
+from video_generator.core.origin import TextOrigin
+from video_generator.core.pacing import (
+    allocate_shots,
+    hook_word_limit,
+    spoken_seconds,
+    word_budget,
+    words_per_minute,
+)
+from video_generator.core.platforms import get_platform, shots_per_minute_bounds
+from video_generator.core.quality import names
 from video_generator.engines import (
     EngineUnavailableError,
     LLMEngine,
@@ -53,80 +62,16 @@ from video_generator.engines.english import (
 )
 from video_generator.engines.fill import can_fill, fill, placeholders
 from video_generator.engines.llm.script import ScriptOutline, SegmentBudget, budget_for
-from video_generator.models import (
-    MAX_SEGMENTS,
-    Brief,
-    Hook,
-    Script,
-    ScriptRequest,
-    ScriptSource,
-    Segment,
-    SegmentType,
-    Style,
-    Tone,
-)
-from video_generator.origin import TextOrigin
-from video_generator.platforms import get_platform, shots_per_minute_bounds
-from video_generator.quality import names
 from video_generator.settings import get_settings
 from video_generator.templates import Template, TemplateCache, brief_seed, get_templates
 
 log = structlog.get_logger(component="script_writer")
 
-PAUSE_SHARE = 0.15
-MIN_SHOT_S = 1.2
-MIN_WPM = 130.0
-WPM_BY_TONE: dict[Tone, float] = {
-    Tone.ENERGETIC: 175,
-    Tone.UPBEAT: 165,
-    Tone.PLAYFUL: 165,
-    Tone.HUMOROUS: 160,
-    Tone.WARM: 145,
-    Tone.DRAMATIC: 140,
-    Tone.PROFESSIONAL: 140,
-    Tone.CALM: 135,
-    Tone.SERIOUS: 135,
-}
-TECHNICAL_STYLE_SLOWDOWN: dict[Style, float] = {Style.TUTORIAL: 10}
 DEFAULT_ON_SCREEN_CHARS = 32
 TITLE_MAX_CHARS = 70  # long titles get cut off in feeds even where the limit is 100
-HOOK_SHARE = 0.3  # at most this part of the word budget goes to the hook
 MIN_BODY_WORDS = 8  # a body segment shorter than this is not worth its own beat
 _BODY_TYPES = frozenset({SegmentType.POINT, SegmentType.STORY, SegmentType.DEMO})
 _MIDDLE_LEAD_INS = ("Next", "Then", "After that", "Next up", "On top of that", "Also")
-
-
-# ---------------------------------------------------------------- pacing (pure functions)
-
-
-def words_per_minute(tone: Tone | str, style: Style | str, base: float = 150.0) -> float:
-    """Speech rate for a tone and style (see the module docstring for the table's source)."""
-    wpm = WPM_BY_TONE.get(Tone(tone), base)
-    wpm -= TECHNICAL_STYLE_SLOWDOWN.get(Style(style), 0.0)
-    return max(MIN_WPM, wpm)
-
-
-def word_budget(duration_s: float, wpm: float) -> int:
-    """Words that fit the duration once PAUSE_SHARE of it is left for pauses."""
-    return max(1, round(duration_s * wpm / 60 * (1 - PAUSE_SHARE)))
-
-
-def spoken_seconds(words: int, wpm: float) -> float:
-    """A segment's estimated length: speech plus its share of pauses."""
-    return words / wpm * 60 / (1 - PAUSE_SHARE)
-
-
-def hook_word_limit(platforms: Sequence[str], wpm: float, budget: int | None = None) -> int:
-    """Most words a hook may have so it (with its pause) ends inside every hook window.
-
-    With a budget, the hook also keeps to HOOK_SHARE of it (a 10 s video has no room for a
-    10 s hook even where the window allows one).
-    """
-    window = min(get_platform(p).hook_window_s for p in platforms)
-    limit = math.floor(window * wpm / 60 * (1 - PAUSE_SHARE))
-    if budget is not None:
-        limit = min(limit, max(4, round(budget * HOOK_SHARE)))
-    return max(3, limit)
 
 
 _NUMBER_WORDS = {
@@ -148,26 +93,6 @@ def leading_number(topic: str) -> int | None:
     if number is None or number < 2:
         return None
     return min(number, MAX_TOPIC_COUNT)
-
-
-def allocate_shots(
-    durations: Sequence[float], bounds: tuple[float, float], min_shot_s: float = MIN_SHOT_S
-) -> list[int]:
-    """Shots per segment: the middle of the bounds overall, >= 1 each, none under min_shot_s."""
-    total_s = sum(durations)
-    low, high = bounds
-    caps = [max(1, math.floor(d / min_shot_s)) for d in durations]
-    wanted = round((low + high) / 2 * total_s / 60)
-    total = min(max(len(durations), wanted), sum(caps))
-    counts = [1] * len(durations)
-    for _ in range(total - len(durations)):
-        # D'Hondt: the next shot goes where shots are currently longest (ties: earliest).
-        best = max(
-            (i for i in range(len(durations)) if counts[i] < caps[i]),
-            key=lambda i: (durations[i] / (counts[i] + 1), -i),
-        )
-        counts[best] += 1
-    return counts
 
 
 # ---------------------------------------------------------------- the plan of one script

@@ -5,10 +5,10 @@ from __future__ import annotations
 from a2a_mcp.agent import Agent, Progress, skill
 from a2a_mcp.errors import InvalidInputError
 from a2a_mcp.observability import get_logger
-from video_generator.captions import split_into_cues
-from video_generator.models import Brief, Script, TimingPlan, TimingRequest
-from video_generator.platforms import UnknownPlatformError, get_platform
-from video_generator.timeline import (
+from video_generator.core.captions import split_into_cues
+from video_generator.core.models import Brief, Script, TimingPlan, TimingRequest
+from video_generator.core.platforms import UnknownPlatformError, get_platform
+from video_generator.core.timeline import (
     TONE_BPM,
     BeatSnapper,
     SegmentSpec,

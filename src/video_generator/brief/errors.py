@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from video_generator.platforms import Platform
+from video_generator.core.platforms import Platform
 
 MAX_BRIEF_CHARS = 4000
 MIN_DURATION_S = 5.0

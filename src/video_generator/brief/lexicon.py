@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from video_generator.models import Style, Tone
+from video_generator.core.models import Style, Tone
 
 # Words (lower case) that name a tone, mapped to the Tone they mean. Multi-word entries are
 # matched as phrases. Ambiguous words that mostly describe things, not voices ("dark",

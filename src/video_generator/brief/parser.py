@@ -17,8 +17,8 @@ from video_generator.brief.platform_names import find_platforms
 from video_generator.brief.style import find_style, find_tone
 from video_generator.brief.text import normalise
 from video_generator.brief.topic import find_title, find_topic, mask_labels
-from video_generator.models import Brief, Style, Tone
-from video_generator.platforms import PLATFORMS
+from video_generator.core.models import Brief, Style, Tone
+from video_generator.core.platforms import PLATFORMS
 
 DEFAULT_PLATFORMS = ("tiktok", "instagram_reels", "youtube_shorts")
 DEFAULT_TONE = Tone.UPBEAT

@@ -12,7 +12,7 @@ from video_generator.brief.lexicon import (
     VIDEO_NOUNS,
 )
 from video_generator.brief.text import MASK, Doc, within_one_edit
-from video_generator.platforms import PLATFORMS
+from video_generator.core.platforms import PLATFORMS
 
 # Word edges that ignore non-Latin letters, so "TikTok向け" still reads as TikTok.
 _B = r"(?<![a-z0-9])"

@@ -14,7 +14,7 @@ import re
 from video_generator.brief.lexicon import STYLE_WORDS, TONE_WORDS
 from video_generator.brief.numbers import WORD_NUMBER
 from video_generator.brief.text import MASK, Doc, within_one_edit
-from video_generator.models import Style, Tone
+from video_generator.core.models import Style, Tone
 
 
 def _words(words: list[str]) -> str:

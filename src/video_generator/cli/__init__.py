@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from a2a_mcp.errors import AgentError
 from a2a_mcp.observability import configure_logging
-from video_generator.cli import cache, inspect, make, mcp, mesh, render, voices, worker
+from video_generator.cli import cache, inspect, make, mcp, render, serve, voices, worker
 from video_generator.cli.common import (
     EXIT_FAILED,
     EXIT_INTERRUPTED,
@@ -19,7 +19,7 @@ from video_generator.cli.common import (
 from video_generator.settings import configure_a2a, get_settings
 
 # Each module adds its sub-commands; keep them one job each.
-COMMAND_MODULES = (make, render, inspect, mesh, cache, voices, worker, mcp)
+COMMAND_MODULES = (make, render, inspect, serve, cache, voices, worker, mcp)
 USER_ERROR_CODES = {
     "invalid_brief",
     "invalid_input",

@@ -84,7 +84,7 @@ def _need_subcommand(args: argparse.Namespace) -> int:
 
 
 def _cache() -> Any:
-    from video_generator.runtime import video_cache
+    from video_generator.app.runtime import video_cache
 
     return video_cache()
 
@@ -254,11 +254,11 @@ async def _warm(
 ) -> list[tuple[str, str, str]]:
     """(state, brief, reason) per brief: state computed, cached or failed."""
     from a2a_mcp.errors import AgentError
-    from video_generator.models import VideoRequest
+    from video_generator.request import VideoRequest
 
     gate = asyncio.Semaphore(concurrency)
     if remote is None:
-        from video_generator.runtime import build_orchestrator
+        from video_generator.app.runtime import build_orchestrator
 
         orchestrator = build_orchestrator()
         client = orchestrator.client
@@ -268,7 +268,7 @@ async def _warm(
 
     else:
         from a2a_mcp.client import close_pool
-        from video_generator.remote import make_remote
+        from video_generator.app.remote import make_remote
 
         async def make(request: Any, progress: Any) -> Any:
             return await make_remote(request, progress, url=remote or None)
@@ -311,7 +311,7 @@ class _TemplateRow(TypedDict):
 
 
 def cmd_templates(args: argparse.Namespace) -> int:
-    from video_generator.runtime import use_template_store
+    from video_generator.app.runtime import use_template_store
     from video_generator.templates import get_templates
 
     templates = get_templates()

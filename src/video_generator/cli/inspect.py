@@ -38,8 +38,8 @@ def register(commands: Any) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from video_generator.core.quality import check_package_model
     from video_generator.package import PackageReadError, check_files, read_package
-    from video_generator.quality import check_package_model
 
     try:
         package = read_package(args.folder)
@@ -59,7 +59,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_platforms(args: argparse.Namespace) -> int:
-    from video_generator.platforms import PLATFORMS
+    from video_generator.core.platforms import PLATFORMS
 
     if args.json:
         print(json.dumps([p.model_dump(mode="json") for p in PLATFORMS.values()], indent=2))
@@ -83,7 +83,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
         brief = parse_brief(EXAMPLE_BRIEF if args.brief is None else args.brief)
     except BriefError as exc:
         raise UserError(str(exc)) from None
-    from video_generator.models import RenderRequest
+    from video_generator.request import RenderRequest
 
     # The workflow alone: planning needs no agent built (nor their engine and templates).
     spec = load_workflow(get_settings().workflow)
@@ -96,7 +96,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
 
 def cmd_cards(args: argparse.Namespace) -> int:
-    from video_generator.cards import check_cards, write_cards
+    from video_generator.app.card_files import check_cards, write_cards
 
     folder = args.dir or get_settings().agents_dir
     if args.check:

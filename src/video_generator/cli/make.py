@@ -139,7 +139,7 @@ def register(commands: Any) -> None:
 
 
 def cmd_make(args: argparse.Namespace) -> int:
-    from video_generator.models import RenderRequest, VideoRequest
+    from video_generator.request import RenderRequest, VideoRequest
 
     if args.remote is not None and args.mode:
         raise UserError(
@@ -158,9 +158,9 @@ def cmd_make(args: argparse.Namespace) -> int:
     if args.remote is not None:
         _warn_ignored_engine()
     # Imported once the input is known to be good: a mistake is refused without the wait.
+    from video_generator.app.runtime import build_orchestrator
     from video_generator.package import default_out_dir
     from video_generator.progress_view import ProgressView
-    from video_generator.runtime import build_orchestrator
 
     # A dry run only estimates: the package is made, nothing is rendered or sent to fal.
     render = (
@@ -198,7 +198,7 @@ def cmd_make(args: argparse.Namespace) -> int:
         from a2a_mcp.client import close_pool
 
         if args.remote is not None:
-            from video_generator.remote import make_remote_with_files
+            from video_generator.app.remote import make_remote_with_files
 
             try:
                 return await make_remote_with_files(request, on_progress, url=args.remote or None)
@@ -282,7 +282,7 @@ def _bring_rendered(
             copy_rendered(summary, summary.folder, out_dir)
         return
     from a2a_mcp.client import close_pool
-    from video_generator.remote import ORCHESTRATOR, download_files, orchestrator_registry
+    from video_generator.app.remote import ORCHESTRATOR, download_files, orchestrator_registry
     from video_generator.settings import client_api_key
 
     key = client_api_key(get_settings())
@@ -552,7 +552,7 @@ def _warn_ignored_engine() -> None:
 
 
 def _print_summary(package: Any, out_dir: Path) -> None:
-    from video_generator.origin import describe_text
+    from video_generator.core.origin import describe_text
 
     brief = package.brief
     print(f"{package.script.title}")

@@ -9,7 +9,7 @@ import sys
 from typing import Any
 
 from video_generator.cli.common import EXIT_OK, UserError, add_command
-from video_generator.cli.mesh import AGENT_NAMES
+from video_generator.cli.serve import AGENT_NAMES
 from video_generator.settings import get_settings
 
 

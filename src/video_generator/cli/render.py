@@ -50,8 +50,8 @@ def cmd_render(args: argparse.Namespace) -> int:
         _write,
     )
     from video_generator.edits import read_edits
-    from video_generator.models import RenderRequest, VideoRequest
     from video_generator.package import PackageError
+    from video_generator.request import RenderRequest, VideoRequest
     from video_generator.script_file import ScriptFileError
 
     if args.remote and not args.remote.startswith(("http://", "https://")):
@@ -121,13 +121,13 @@ async def _run(request: Any, args: argparse.Namespace, view: Any) -> tuple[Any, 
             await view.on_event(ProgressEvent.model_validate(data["event"]))
 
     if args.remote is not None:
-        from video_generator.remote import make_remote_with_files
+        from video_generator.app.remote import make_remote_with_files
 
         try:
             return await make_remote_with_files(request, on_progress, url=args.remote or None)
         finally:
             await close_pool()
-    from video_generator.runtime import build_orchestrator
+    from video_generator.app.runtime import build_orchestrator
 
     orchestrator = build_orchestrator(render_dir=_render_dir(args.folder))
     try:

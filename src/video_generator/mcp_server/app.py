@@ -85,8 +85,8 @@ def build_vidgen_server(
 def build_agent_server(name: str) -> tuple[Server[Any], Callable[[], Awaitable[None]]]:
     """One agent of the mesh (e.g. scene_designer) with its skills as tools, run in this
     process through the skill cache, as `vidgen agent NAME` serves them over A2A."""
-    from video_generator.mesh import AGENTS, agent_class
-    from video_generator.runtime import build_orchestrator, build_specialists, video_cache
+    from video_generator.app.mesh import AGENTS, agent_class
+    from video_generator.app.runtime import build_orchestrator, build_specialists, video_cache
 
     agent_class(name)  # a clear error for an unknown name
     agent: Agent
@@ -106,7 +106,7 @@ def build_agent_server(name: str) -> tuple[Server[Any], Callable[[], Awaitable[N
 
     async def close() -> None:
         from a2a_mcp.client import close_pool
-        from video_generator.mesh import close_agent
+        from video_generator.app.mesh import close_agent
 
         await close_agent(agent)
         await cache.aclose()

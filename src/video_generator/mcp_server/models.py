@@ -10,9 +10,10 @@ from pydantic import Field, model_validator
 from a2a_mcp.cache.base import CacheStats
 from a2a_mcp.mcp import ResourceRef
 from a2a_mcp.mcp.resources import mime_type
-from video_generator.models import Brief, GateResult, Model, RenderRequest, VideoPackage
-from video_generator.platforms import Platform
+from video_generator.core.models import Brief, GateResult, Model, VideoPackage
+from video_generator.core.platforms import Platform
 from video_generator.render.fal.cost import CostEstimate
+from video_generator.request import RenderRequest
 
 PACKAGE_NAME = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,119}$"
 URI_PREFIX = "vidgen://packages/"

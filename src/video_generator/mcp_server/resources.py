@@ -109,7 +109,7 @@ class DocumentResources:
 
     def read(self, uri: str) -> list[Contents]:
         if uri == "vidgen://platforms":
-            from video_generator.platforms import PLATFORMS
+            from video_generator.core.platforms import PLATFORMS
 
             text = json.dumps([p.model_dump(mode="json") for p in PLATFORMS.values()], indent=2)
             return [types.TextResourceContents(uri=uri, mime_type="application/json", text=text)]

@@ -11,6 +11,7 @@ from typing import Any
 from a2a_mcp.agent import Agent, Progress, skill
 from a2a_mcp.errors import InvalidInputError
 from a2a_mcp.observability import get_logger
+from video_generator.core.models import VideoPackage
 from video_generator.mcp_server.models import (
     CacheStatsResult,
     CutInfo,
@@ -35,7 +36,7 @@ from video_generator.mcp_server.models import (
     VoicesInput,
     package_uri,
 )
-from video_generator.models import RenderRequest, VideoPackage, VideoRequest
+from video_generator.request import RenderRequest, VideoRequest
 from video_generator.settings import Settings, get_settings, render_root
 
 log = get_logger("vidgen.mcp")
@@ -70,7 +71,7 @@ class VidgenTools(Agent):
     def orchestrator(self) -> Any:
         """The embedded orchestrator (built on first use; plan_video needs it remote too)."""
         if self._orchestrator is None:
-            from video_generator.runtime import build_orchestrator
+            from video_generator.app.runtime import build_orchestrator
 
             self._orchestrator = build_orchestrator()
         return self._orchestrator
@@ -82,7 +83,7 @@ class VidgenTools(Agent):
     async def _make(self, request: VideoRequest, progress: Progress) -> tuple[VideoPackage, list]:
         """The package and, from a remote orchestrator, the files it published."""
         if self.remote is not None:
-            from video_generator.remote import make_remote_with_files
+            from video_generator.app.remote import make_remote_with_files
 
             return await make_remote_with_files(request, progress, url=self.remote or None)
         return await self.orchestrator.run("make_video", request, progress), []
@@ -118,7 +119,7 @@ class VidgenTools(Agent):
         notes: Sequence[str] = (),
     ) -> PackageSummary:
         """What the tools answer about a package folder: facts, gates, files, links."""
-        from video_generator.quality import describe_failures
+        from video_generator.core.quality import describe_failures
 
         name = folder.relative_to(self.out_dir.resolve()).as_posix()
         files = sorted(
@@ -195,7 +196,7 @@ class VidgenTools(Agent):
         if package.render is None:
             return []
         if files is not None:
-            from video_generator.remote import download_files
+            from video_generator.app.remote import download_files
 
             await download_files(files, folder)
         elif package.render.folder is not None:
@@ -405,8 +406,8 @@ class VidgenTools(Agent):
         """Re-check a package folder against every quality gate (caption length and reading
         speed, safe zones, pacing, durations, the hook window ...) and say which files were
         edited by hand or are missing."""
+        from video_generator.core.quality import check_package_model
         from video_generator.package import check_files
-        from video_generator.quality import check_package_model
 
         folder, package = self._read(request.package)
         report = check_package_model(package)
@@ -426,7 +427,7 @@ class VidgenTools(Agent):
     async def list_platforms(self, request: NoInput, progress: Progress) -> PlatformList:
         """Every platform vidgen cuts for: id, maximum and recommended length, aspect,
         resolution, hook window, caption safe zone, pacing, title and hashtag limits."""
-        from video_generator.platforms import PLATFORMS
+        from video_generator.core.platforms import PLATFORMS
 
         return PlatformList(platforms=list(PLATFORMS.values()))
 
@@ -485,7 +486,7 @@ class VidgenTools(Agent):
     async def cache_stats(self, request: NoInput, progress: Progress) -> CacheStatsResult:
         """Hits, misses and time saved per agent in the skill cache (memory, or Redis shared by
         every process when VG_CACHE_URL is a redis:// URL)."""
-        from video_generator.runtime import video_cache
+        from video_generator.app.runtime import video_cache
 
         cache = video_cache()
         return CacheStatsResult(url=cache.where, stats=await cache.stats())

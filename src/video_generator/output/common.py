@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from video_generator.models import Script, Segment, TimedSegment, TimedShot, VideoPackage
-from video_generator.platforms import PLATFORMS
+from video_generator.core.models import Script, Segment, TimedSegment, TimedShot, VideoPackage
+from video_generator.core.platforms import PLATFORMS
 
 HEX_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from video_generator.models import Shot, VideoPackage
+from video_generator.core.models import Shot, VideoPackage
 from video_generator.output.common import (
     DRAFT_NOTE,
     Index,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from video_generator.models import NodeTiming, RunPlan
+from video_generator.core.models import NodeTiming, RunPlan
 
 
 def _ms(value: float | None) -> str:

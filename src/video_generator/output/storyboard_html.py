@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from html import escape
 
-from video_generator.models import PlatformCut, Scene, Shot, VideoPackage
-from video_generator.origin import describe_text
+from video_generator.core.models import PlatformCut, Scene, Shot, VideoPackage
+from video_generator.core.origin import describe_text
 from video_generator.output.common import (
     DRAFT_NOTE,
     HEX_COLOUR,

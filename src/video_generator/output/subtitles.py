@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable
 
-from video_generator.models import CaptionCue
+from video_generator.core.models import CaptionCue
 
 
 def _ms(seconds: float) -> int:

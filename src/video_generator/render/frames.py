@@ -8,8 +8,8 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from video_generator.models import Shot
-from video_generator.render.timeline import ZOOM
+from video_generator.core.models import Shot
+from video_generator.render.spans import ZOOM
 
 FontT = ImageFont.FreeTypeFont | ImageFont.ImageFont
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
-from video_generator.render.timeline import FPS, ZOOM, Motion, ShotSpan, Timeline
+from video_generator.render.spans import FPS, ZOOM, Motion, ShotSpan, Timeline
 
 MAX_SHOTS_PER_PASS = 40  # more shots than this are rendered in chunks, then joined
 SourceKind = Literal["still", "clip"]

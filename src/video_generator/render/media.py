@@ -16,7 +16,7 @@ from pathlib import Path
 
 from PIL import Image, ImageFilter, ImageOps
 
-from video_generator.models import Shot
+from video_generator.core.models import Shot
 
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp", ".bmp")
 CLIP_EXTENSIONS = (".mp4", ".mov", ".m4v", ".webm", ".mkv")

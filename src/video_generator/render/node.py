@@ -13,15 +13,10 @@ import structlog
 
 from a2a_mcp.agent import Progress, no_progress
 from a2a_mcp.errors import InvalidInputError
-from video_generator.models import (
-    RenderedClips,
-    RenderedPlatform,
-    RenderRequest,
-    RenderSummary,
-    VideoPackage,
-)
+from video_generator.core.models import RenderedClips, RenderedPlatform, RenderSummary, VideoPackage
 from video_generator.render.options import RenderOptions
 from video_generator.render.report import RenderReport
+from video_generator.request import RenderRequest
 
 log = structlog.get_logger(component="render_node")
 
@@ -127,7 +122,7 @@ def estimate_keyframes_usd(
         return 0.0
     from video_generator.render.fal.keyframes import estimate_keyframes
     from video_generator.render.fal.models import get_image_model
-    from video_generator.render.timeline import draft_size
+    from video_generator.render.spans import draft_size
 
     model = get_image_model(model_id)
     shots = {shot.id: shot for shot in pkg.storyboard.shots()}

@@ -19,7 +19,7 @@ import orjson
 
 from a2a_mcp.agent import Progress, no_progress
 from a2a_mcp.observability import get_logger
-from video_generator.models import PlatformCut, ShotMedia, VideoPackage
+from video_generator.core.models import PlatformCut, ShotMedia, VideoPackage
 from video_generator.render.ass import Box, words_from_cues, write_ass
 from video_generator.render.errors import RenderError
 from video_generator.render.frames import draw_caption, draw_contact, draw_still, fonts_dir
@@ -35,7 +35,7 @@ from video_generator.render.options import RenderOptions
 from video_generator.render.probe import loudness, probe
 from video_generator.render.report import PlatformRender, RenderReport
 from video_generator.render.sources import card, choose_sources
-from video_generator.render.timeline import FPS, Timeline, build_timeline, draft_size
+from video_generator.render.spans import FPS, Timeline, build_timeline, draft_size
 from video_generator.render.tools import cpu_count, ffmpeg_exe, run_tool
 from video_generator.render.voice import build_voice_track
 

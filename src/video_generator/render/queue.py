@@ -35,7 +35,8 @@ from a2a_mcp.agent import Progress
 from a2a_mcp.client.errors import error_from_payload
 from a2a_mcp.errors import AgentError, CallTimeoutError, SkillFailedError
 from a2a_mcp.observability import REGISTRY
-from video_generator.models import RenderRequest, RenderSummary, VideoPackage
+from video_generator.core.models import RenderSummary, VideoPackage
+from video_generator.request import RenderRequest
 
 log = structlog.get_logger(component="render_queue")
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from video_generator.models import ShotMedia
+from video_generator.core.models import ShotMedia
 
 
 class PlatformRender(BaseModel):

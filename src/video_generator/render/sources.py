@@ -13,7 +13,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from video_generator.models import Shot, ShotMedia, VideoPackage
+from video_generator.core.models import Shot, ShotMedia, VideoPackage
 from video_generator.render.errors import RenderError
 from video_generator.render.graph import ShotSource
 from video_generator.render.media import MediaItem, fit_still, match_media, scan_media

@@ -34,7 +34,7 @@ from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, sto
 
 from a2a_mcp.client.pool import HttpPool, get_pool
 from a2a_mcp.observability import REGISTRY, get_logger
-from video_generator.models import Shot, ShotMedia
+from video_generator.core.models import Shot, ShotMedia
 
 log = get_logger("render.stock")
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from video_generator.render.errors import RenderError
+from video_generator.render.spans import FPS, TextSpan, Timeline
 from video_generator.render.speech import (
     MAX_WPM,
     SAMPLE_RATE,
@@ -21,7 +22,6 @@ from video_generator.render.speech import (
     speak_piper,
     text_words,
 )
-from video_generator.render.timeline import FPS, TextSpan, Timeline
 from video_generator.render.tools import espeak_exe, run_tool
 from video_generator.render.voices import VoiceInfo, VoiceNotFoundError, resolve_voice
 

@@ -12,9 +12,9 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from video_generator.core.models import Style, Tone
+from video_generator.core.platforms import PLATFORMS
 from video_generator.engines.fill import placeholders
-from video_generator.models import Style, Tone
-from video_generator.platforms import PLATFORMS
 
 # The library's release; the data hash is appended so any edit to a file changes the version
 # (and with it every cache key that includes it).

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import partial
 
+from video_generator.core.origin import TextOrigin
 from video_generator.engines.llm.client import ChatClient
 from video_generator.engines.llm.script import (
     ScriptOutline,
@@ -25,7 +26,6 @@ from video_generator.engines.llm.storyboard import (
 )
 from video_generator.engines.llm.structured import ask
 from video_generator.engines.template import TemplateEngine
-from video_generator.origin import TextOrigin
 
 # Part of every cache key: a change to what is asked of the model changes this.
 PROMPT_VERSION = "2"

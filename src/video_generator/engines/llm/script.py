@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from video_generator.core.models import Brief
 from video_generator.engines.english import word_count
 from video_generator.engines.llm.language import language_name, wrong_language
-from video_generator.models import Brief
 
 # How far a segment may run over its word budget before the reply is sent back.
 OVER_BUDGET_SHARE = 0.2

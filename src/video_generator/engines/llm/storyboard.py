@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict
 
+from video_generator.core.models import Brief, Script
 from video_generator.engines.llm.language import language_name, wrong_language
-from video_generator.models import Brief, Script
 
 SCENE_TITLE_CHARS = 60
 

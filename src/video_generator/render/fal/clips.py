@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from a2a_mcp.agent import Progress
 from a2a_mcp.errors import AgentError
 from a2a_mcp.observability import get_logger
-from video_generator.models import VideoPackage
+from video_generator.core.models import VideoPackage
 from video_generator.render.fal import metrics
 from video_generator.render.fal.cost import (
     ClipJob,

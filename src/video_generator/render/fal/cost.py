@@ -15,7 +15,7 @@ from pathlib import Path
 import orjson
 from pydantic import BaseModel, ConfigDict, Field
 
-from video_generator.models import PlatformCut, Shot, VideoPackage
+from video_generator.core.models import PlatformCut, Shot, VideoPackage
 from video_generator.render.fal.errors import BudgetExceededError, FalModelError
 from video_generator.render.fal.models import MODELS, FalModel, Mode, get_model, nearest_aspect
 

@@ -21,7 +21,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from a2a_mcp.agent import Progress
-from video_generator.models import VideoPackage
+from video_generator.core.models import VideoPackage
 from video_generator.render.fal.clips import ClipsReport, generate_clips
 from video_generator.render.fal.cost import check_budget, estimate_cost
 from video_generator.render.fal.models import Mode, get_model

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from video_generator.models import Shot
+from video_generator.core.models import Shot
 from video_generator.render.fal.models import FalImageModel, get_image_model, image_payload
 from video_generator.render.fal.queue import FalQueueClient
 

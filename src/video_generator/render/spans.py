@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from video_generator.models import (
+from video_generator.core.models import (
     CameraMovement,
     PlatformCut,
     Shot,

@@ -11,7 +11,7 @@ from redis.exceptions import RedisError
 
 from a2a_mcp.cache import CacheUnavailableError, RedisCache, open_cache, redact_url
 from a2a_mcp.observability import get_logger
-from video_generator.loop_local import LoopLocal
+from video_generator.app.loop_local import LoopLocal
 from video_generator.templates.usage import InMemoryUsageStore, TemplateStats
 
 log = get_logger("templates")

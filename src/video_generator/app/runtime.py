@@ -13,11 +13,11 @@ from video_generator.agents.platform_adapter import PlatformAdapter
 from video_generator.agents.scene_designer import SceneDesigner
 from video_generator.agents.script_writer import ScriptWriter
 from video_generator.agents.timing_coordinator import TimingCoordinator
-from video_generator.caching import VideoCache, ttl_policy
+from video_generator.app.agent_cache import VideoCache, ttl_policy
+from video_generator.app.template_store import RedisUsageStore
 from video_generator.engines import make_engine
 from video_generator.settings import Settings, get_settings
 from video_generator.templates import TemplateCache, UsageStore, get_templates
-from video_generator.templates.redis_store import RedisUsageStore
 
 if TYPE_CHECKING:  # the server package is only needed to serve
     from a2a_mcp.server import SkillWrapper

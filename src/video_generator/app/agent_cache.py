@@ -36,7 +36,7 @@ from a2a_mcp.cache import (
 from a2a_mcp.errors import InvalidInputError
 from a2a_mcp.events import EventKind, ProgressEvent
 from a2a_mcp.observability import get_logger
-from video_generator.loop_local import LoopLocal
+from video_generator.app.loop_local import LoopLocal
 from video_generator.settings import Settings
 
 log = get_logger("caching")

@@ -24,7 +24,8 @@ from a2a_mcp.client import (
 )
 from a2a_mcp.errors import AgentUnavailableError, SkillFailedError, describe_validation_error
 from a2a_mcp.registry import AgentRegistry
-from video_generator.models import VideoPackage, VideoRequest
+from video_generator.core.models import VideoPackage
+from video_generator.request import VideoRequest
 from video_generator.settings import agent_urls_variable
 
 ORCHESTRATOR = "orchestrator"
@@ -42,7 +43,7 @@ def orchestrator_registry(url: str | None = None) -> AgentRegistry:
     """`url` when given; else the orchestrator's address from agents/*.json and the environment."""
     if url:
         return AgentRegistry({ORCHESTRATOR: [url]})
-    from video_generator.mesh import mesh_registry
+    from video_generator.app.mesh import mesh_registry
 
     return mesh_registry()
 

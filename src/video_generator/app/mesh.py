@@ -15,7 +15,7 @@ from video_generator.agents.platform_adapter import PlatformAdapter
 from video_generator.agents.scene_designer import SceneDesigner
 from video_generator.agents.script_writer import ScriptWriter
 from video_generator.agents.timing_coordinator import TimingCoordinator
-from video_generator.runtime import SPECIALISTS, build_orchestrator, build_specialists
+from video_generator.app.runtime import SPECIALISTS, build_orchestrator, build_specialists
 from video_generator.settings import (
     AGENT_URLS_PREFIX,
     Settings,

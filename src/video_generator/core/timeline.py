@@ -4,11 +4,11 @@ Lays segments end to end from 0, cuts each into its shots, snaps cuts to a beat 
 captions, all in integer milliseconds so that every boundary meets the next exactly.
 
 Figures (documented in docs/quality.md):
-- Pause after each segment: 15/85 of the average segment's speech, kept within 250..1500 ms,
-  so pauses are about 15% of the running time (voice-over scripts usually allow 10-20% for
-  pauses; the script writer budgets the same 15%).
+- Pause after each segment: PAUSE_PER_SPEECH (core.pacing: 15/85) of the average segment's
+  speech, kept within 250..1500 ms, so pauses are about PAUSE_SHARE (15%) of the running time,
+  the share the script writer budgets.
 - A tightened cut (to fit a platform's maximum) uses a 150 ms pause and no beat padding.
-- No shot shorter than 1 s.
+- No shot shorter than MIN_SHOT_MS (1 s); shot ids from core.pacing.shot_id.
 - Beats per minute by tone: see TONE_BPM.
 """
 
@@ -18,11 +18,10 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from video_generator.captions import Lines, caption_need_ms, time_cues
-from video_generator.models import BeatGrid, CaptionCue, TimedSegment, TimedShot, Tone
+from video_generator.core.captions import Lines, caption_need_ms, time_cues
+from video_generator.core.models import BeatGrid, CaptionCue, TimedSegment, TimedShot, Tone
+from video_generator.core.pacing import MIN_SHOT_MS, PAUSE_PER_SPEECH, shot_id
 
-MIN_SHOT_MS = 1000
-PAUSE_SHARE = 0.15 / 0.85  # pauses are 15% of speech + pauses
 MIN_PAUSE_MS = 250
 MAX_PAUSE_MS = 1500  # longer silence between segments reads as dead air
 TIGHT_PAUSE_MS = 150
@@ -52,7 +51,7 @@ def default_pause_ms(speech: Sequence[int]) -> int:
     if not speech:
         return MIN_PAUSE_MS
     average = sum(speech) / len(speech)
-    return min(MAX_PAUSE_MS, max(MIN_PAUSE_MS, round(PAUSE_SHARE * average)))
+    return min(MAX_PAUSE_MS, max(MIN_PAUSE_MS, round(PAUSE_PER_SPEECH * average)))
 
 
 @dataclass(frozen=True)
@@ -150,7 +149,7 @@ def split_shots(
     cuts.append(end)
     return [
         TimedShot(
-            shot_id=f"{segment_id}-sh{n}",
+            shot_id=shot_id(segment_id, n),
             segment_id=segment_id,
             start_s=cuts[n - 1] / 1000,
             end_s=cuts[n] / 1000,

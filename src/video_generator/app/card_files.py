@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from a2a_mcp.cards import card_json
-from video_generator.runtime import all_agents
+from video_generator.app.runtime import all_agents
 
 
 def expected_cards(host: str = "127.0.0.1") -> dict[str, dict[str, Any]]:

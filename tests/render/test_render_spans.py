@@ -7,7 +7,7 @@ from render_support import tiny_package
 
 from video_generator.render.graph import chunk_spans
 from video_generator.render.probe import parse_probe
-from video_generator.render.timeline import FPS, Motion, build_timeline, draft_size
+from video_generator.render.spans import FPS, Motion, build_timeline, draft_size
 
 
 def test_shots_cover_the_cut_frame_for_frame() -> None:

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from video_generator.captions import (
+from video_generator.core.captions import (
     MAX_CHARS_PER_S,
     MAX_CUE_MS,
     MAX_LINE_CHARS,
@@ -20,7 +20,7 @@ from video_generator.captions import (
     cue_chars,
     words_of,
 )
-from video_generator.models import (
+from video_generator.core.models import (
     Brief,
     CaptionCue,
     GateResult,
@@ -34,7 +34,7 @@ from video_generator.models import (
     TimingPlan,
     VideoPackage,
 )
-from video_generator.platforms import PLATFORMS
+from video_generator.core.platforms import PLATFORMS
 
 PACKAGE = "package"
 SPEECH_WPM = (110.0, 190.0)

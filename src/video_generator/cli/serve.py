@@ -65,7 +65,7 @@ def register(commands: Any) -> None:
 
 
 def cmd_agent(args: argparse.Namespace) -> int:
-    from video_generator.mesh import build_agent
+    from video_generator.app.mesh import build_agent
 
     agent = build_agent(args.name)
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C: drained, then a quiet exit
@@ -78,8 +78,8 @@ async def _serve(agent: Any, args: argparse.Namespace) -> None:
     from a2a_mcp.serve import AgentServer
     from a2a_mcp.server.guard import RateLimit
     from a2a_mcp.server.task_db import TaskDbError, TaskRetention
-    from video_generator.mesh import close_agent
-    from video_generator.runtime import video_cache
+    from video_generator.app.mesh import close_agent
+    from video_generator.app.runtime import video_cache
     from video_generator.settings import server_api_keys, task_db_for
 
     settings = get_settings()
@@ -133,7 +133,7 @@ def _hide_password(url: str) -> str:
 def cmd_up(args: argparse.Namespace) -> int:
     import os
 
-    from video_generator.launcher import MeshLauncher, parse_replicas
+    from video_generator.app.launcher import MeshLauncher, parse_replicas
     from video_generator.settings import server_api_keys
 
     environ = dict(os.environ)  # every agent gets it: VG_API_KEYS, VG_RATE_LIMIT_* included

@@ -20,7 +20,7 @@ import aiohttp
 
 from a2a_mcp.errors import AgentError
 from a2a_mcp.serve import PortInUseError
-from video_generator.mesh import AGENTS, ORCHESTRATOR, default_port, replica_env
+from video_generator.app.mesh import AGENTS, ORCHESTRATOR, default_port, replica_env
 
 _POLL_S = 0.1
 _PROBE_TIMEOUT_S = 1.0

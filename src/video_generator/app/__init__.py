@@ -1,0 +1,1 @@
+"""The process wiring: agents built and cached, the mesh launched, its cards, remote runs."""

@@ -1,0 +1,1 @@
+"""The domain core: models, platforms, captions, timeline, quality; it imports no other package."""
