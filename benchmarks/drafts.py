@@ -21,8 +21,8 @@ import yaml
 
 from a2a_mcp.observability import configure_logging
 from video_generator.app.runtime import build_orchestrator
+from video_generator.brief.script_file import parse_script, split_sentences
 from video_generator.request import VideoRequest
-from video_generator.script_file import parse_script, split_sentences
 
 CORPUS = Path(__file__).resolve().parents[1] / "tests" / "data" / "briefs.yaml"
 SCRIPT = """# Why cats purr

@@ -25,12 +25,11 @@ from typing import Any
 
 import aiohttp
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "llm"))
-
-from llm_standin import StandIn, running
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "support"))
 
 from a2a_mcp.agent import no_progress
 from a2a_mcp.observability import configure_logging
+from llm_standin import StandIn, running
 from video_generator.agents.scene_designer import SceneDesigner
 from video_generator.agents.script_writer import ScriptWriter
 from video_generator.brief import parse_brief

@@ -6,3 +6,6 @@ from __future__ import annotations
 import os
 
 os.environ["VG_ENGINE"] = "offline"
+
+# A real redis-server per session or per test (tests/support/redis_fixtures.py).
+pytest_plugins = ["redis_fixtures"]

@@ -6,10 +6,10 @@ import asyncio
 from typing import Any
 
 import pytest
-from a2a_helpers import FakeReplica, metric
 from a2a_test_agents import EchoAgent, FailAgent, QuotaError, SleepAgent
 from pydantic import BaseModel
 
+from a2a_helpers import FakeReplica, metric
 from a2a_mcp.agent import Agent, Progress, Skill
 from a2a_mcp.client import CallOptions
 from a2a_mcp.client.errors import error_from_payload

@@ -27,9 +27,9 @@ from a2a.types import (
     SubscribeToTaskRequest,
     TaskState,
 )
-from a2a_helpers import artifacts_of, last_status, stock_client
 from a2a_test_agents import EchoAgent, FailAgent, SleepAgent
 
+from a2a_helpers import artifacts_of, last_status, stock_client
 from a2a_mcp.cards import card_json
 from a2a_mcp.events import ProgressEvent
 from a2a_mcp.protocol import read_error, skill_request

@@ -17,7 +17,7 @@ from a2a_mcp.cache import (
     RedisCache,
     open_cache,
 )
-from a2a_mcp.cache.redis_server import free_port
+from redis_server import free_port
 
 
 @pytest.fixture(params=["memory", "redis"])

@@ -10,8 +10,8 @@ from redis.asyncio import Redis
 from structlog.testing import capture_logs
 
 from a2a_mcp.cache import SkillCache, open_cache
-from a2a_mcp.cache.redis_server import RedisServer, free_port
 from a2a_mcp.observability import REGISTRY
+from redis_server import RedisServer, free_port
 
 
 def errors(op: str, agent: str) -> float:

@@ -9,7 +9,7 @@ import pytest
 import redis
 from caching_helpers import EXAMPLE
 
-from a2a_mcp.cache.redis_server import free_port
+from redis_server import free_port
 from video_generator.cli import main
 
 BRIEFS = [EXAMPLE, "60 second YouTube Short explaining compound interest to teenagers"]

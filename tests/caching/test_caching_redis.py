@@ -16,8 +16,8 @@ from caching_helpers import (
 )
 
 from a2a_mcp.cache import decode
-from a2a_mcp.cache.redis_server import RedisServer
 from a2a_mcp.events import EventKind
+from redis_server import RedisServer
 from video_generator.app.runtime import build_orchestrator
 from video_generator.request import VideoRequest
 

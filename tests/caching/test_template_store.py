@@ -6,7 +6,7 @@ import pytest
 from caching_helpers import fresh_cache, run_embedded
 
 from a2a_mcp.cache import CacheConfigError
-from a2a_mcp.cache.redis_server import free_port
+from redis_server import free_port
 from video_generator.app.runtime import use_template_store
 from video_generator.app.template_store import RedisUsageStore
 from video_generator.settings import Settings

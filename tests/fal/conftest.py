@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
@@ -12,16 +11,12 @@ import pytest
 
 from a2a_mcp.client.pool import HttpPool
 from a2a_mcp.resilience import CircuitBreaker
-from video_generator.core.models import VideoPackage
-from video_generator.render.fal.queue import FalQueueClient
-from video_generator.render.tools import ffmpeg_exe
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "video"))
-
 from factories import make_package
 from fal_standin import KEY, FalStandIn
 from fal_support import ClientFactory, fast_settings, make_tiny_clip, small_package
+from video_generator.core.models import VideoPackage
+from video_generator.render.fal.queue import FalQueueClient
+from video_generator.render.tools import ffmpeg_exe
 
 
 @pytest.fixture(scope="session")

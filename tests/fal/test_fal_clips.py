@@ -10,9 +10,9 @@ from typing import Any
 import imageio_ffmpeg
 import orjson
 import pytest
+
 from fal_standin import FalStandIn, Fault
 from fal_support import ClientFactory
-
 from video_generator.core.models import VideoPackage
 from video_generator.render.fal import (
     BudgetExceededError,

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import imageio_ffmpeg
 import pytest
+
 from fal_standin import FalStandIn
 from fal_support import ClientFactory
-
 from video_generator.core.models import VideoPackage
 from video_generator.render.fal import BudgetExceededError, estimate_cost, render_with_clips
 from video_generator.render.tools import ffmpeg_exe, run_tool

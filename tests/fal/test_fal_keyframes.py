@@ -7,11 +7,11 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from fal_standin import KEY, KEYFRAME_COLOUR, FalStandIn
-from fal_support import ClientFactory, small_package
 from PIL import Image
 
 from a2a_mcp.errors import InvalidInputError
+from fal_standin import KEY, KEYFRAME_COLOUR, FalStandIn
+from fal_support import ClientFactory, small_package
 from video_generator.render.fal.keyframes import estimate_keyframes, make_keyframes
 from video_generator.render.fal.models import get_image_model
 from video_generator.render.tools import ffmpeg_exe, run_tool

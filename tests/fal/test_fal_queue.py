@@ -6,10 +6,10 @@ import asyncio
 from pathlib import Path
 
 import pytest
-from fal_standin import BROKE_KEY, KEY, FalStandIn, Fault
-from fal_support import ClientFactory
 
 from a2a_mcp.resilience import BreakerState, CircuitBreaker
+from fal_standin import BROKE_KEY, KEY, FalStandIn, Fault
+from fal_support import ClientFactory
 from video_generator.render.fal import (
     FalAuthError,
     FalBalanceError,

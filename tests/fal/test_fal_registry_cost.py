@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from fal_standin import ENDPOINTS, validate
 
+from fal_standin import ENDPOINTS, validate
 from video_generator.core.models import VideoPackage
 from video_generator.render.fal import (
     MODELS,

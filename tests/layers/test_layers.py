@@ -123,6 +123,35 @@ def test_agents_never_import_each_other(path: Path) -> None:
     assert not others, f"agent module {_module_name(path)} imports another agent: {others}"
 
 
+# The parts the agents are made of: below the agents, so they may not import one.
+_PARTS = ("brief", "engines", "templates", "output", "render", "request", "settings")
+
+
+_PART_SOURCES = [
+    path
+    for path in _sources(SRC / "video_generator")
+    if any(_within(_module_name(path), f"video_generator.{part}") for part in _PARTS)
+]
+
+
+@pytest.mark.parametrize("path", _PART_SOURCES, ids=lambda p: _module_name(p))
+def test_the_parts_import_no_agent(path: Path) -> None:
+    agents = sorted(m for m in imported_modules(path) if _within(m, "video_generator.agents"))
+    assert not agents, f"{_module_name(path)} (a part of the agents) imports an agent: {agents}"
+
+
+def test_video_generator_has_packages_not_loose_modules() -> None:
+    """Only the settings object and the run request sit at the top; the rest is in packages."""
+    loose = {p.stem for p in (SRC / "video_generator").glob("*.py")} - {"__init__"}
+    assert loose == {"settings", "request"}
+
+
+@pytest.mark.parametrize("path", _sources(SRC), ids=lambda p: _module_name(p))
+def test_no_test_tooling_ships_in_src(path: Path) -> None:
+    tooling = sorted(m for m in imported_modules(path) if _within(m, "pytest"))
+    assert not tooling, f"{_module_name(path)} is test tooling (imports {tooling}): tests/support"
+
+
 def test_the_rules_catch_what_they_forbid(tmp_path: Path) -> None:
     """The import reader sees the forms a violation could take (so a pass above means it)."""
     sample = tmp_path / "sample.py"
@@ -145,13 +174,13 @@ def test_the_rules_catch_what_they_forbid(tmp_path: Path) -> None:
     core.write_text(
         "from video_generator.core.captions import time_cues\n"
         "def srt():\n"
-        "    from video_generator.package import to_srt\n"
+        "    from video_generator.output.package import to_srt\n"
         "from ..render.fal import models\n"
     )
     found = imported_modules(core, "video_generator.core.models")
     assert sorted(m for m in found if _outside_core(m)) == [
-        "video_generator.package",
-        "video_generator.package.to_srt",
+        "video_generator.output.package",
+        "video_generator.output.package.to_srt",
         "video_generator.render.fal",
         "video_generator.render.fal.models",
     ]

@@ -8,9 +8,9 @@ import tracemalloc
 from typing import Any
 
 import pytest
-from factories import make_brief, make_script
 
 from a2a_mcp.errors import InvalidInputError
+from factories import make_brief, make_script
 from video_generator.agents.orchestrator import InvalidBriefError
 from video_generator.app.runtime import all_agents, build_orchestrator, build_specialists
 from video_generator.brief import BriefError, parse_brief

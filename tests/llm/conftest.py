@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
-from llm_standin import API_KEY, StandIn, running
 
+from llm_standin import API_KEY, StandIn, running
 from video_generator.app import runtime
 from video_generator.engines.llm import ollama_models
 from video_generator.settings import get_settings

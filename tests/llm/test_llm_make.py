@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from llm_standin import API_KEY, LOOK, MARK, StandIn
 
+from llm_standin import API_KEY, LOOK, MARK, StandIn
 from video_generator.cli import main
 
 BRIEF = "a 30 second TikTok about cold brew for busy parents, end with 'link in bio'"

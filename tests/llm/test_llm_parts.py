@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 import structlog
-from llm_standin import StandIn, running
 
+from llm_standin import StandIn, running
 from video_generator.agents.orchestrator import Orchestrator
 from video_generator.app import runtime
 from video_generator.app.runtime import engine_info

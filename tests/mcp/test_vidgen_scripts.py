@@ -8,7 +8,7 @@ from typing import Any
 from mcp import Client
 from mcp_helpers import FAST_RENDER
 
-from video_generator.package import edited_files, read_package
+from video_generator.output.package import edited_files, read_package
 
 SCRIPT = """# Green tea at night
 ## Hook

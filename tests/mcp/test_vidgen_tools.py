@@ -19,7 +19,7 @@ from mcp_helpers import (
 )
 
 from video_generator.mcp_server.models import PackageSummary
-from video_generator.package import read_package
+from video_generator.output.package import read_package
 
 TOOLS = {
     "make_video",

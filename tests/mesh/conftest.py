@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import AsyncIterator, Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
-
-# The stock-client helpers live with the A2A tests.
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "a2a"))
-
 from mesh_helpers import Mesh
 
 from a2a_mcp.client import A2AClient, A2AClientSettings, HttpPool

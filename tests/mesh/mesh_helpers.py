@@ -1,5 +1,5 @@
 """Helpers for the mesh tests: the running mesh and recording wrappers (the stock a2a-sdk
-client and its stream helpers are in tests/a2a/a2a_helpers.py)."""
+client and its stream helpers are in tests/support/a2a_helpers.py)."""
 
 from __future__ import annotations
 

@@ -18,9 +18,9 @@ from a2a.types import (
     SendMessageRequest,
     TaskState,
 )
-from a2a_helpers import artifacts_of, last_status, stock_client
 from mesh_helpers import EXAMPLE, Recorder
 
+from a2a_helpers import artifacts_of, last_status, stock_client
 from a2a_mcp.errors import AgentError
 from a2a_mcp.events import EventKind, ProgressEvent
 from a2a_mcp.protocol import read_error, skill_request
@@ -39,7 +39,7 @@ from video_generator.core.models import (
     TimingRequest,
     VideoPackage,
 )
-from video_generator.package import to_srt
+from video_generator.output.package import to_srt
 from video_generator.request import VideoRequest
 
 BINDINGS = ["JSONRPC", "HTTP+JSON"]

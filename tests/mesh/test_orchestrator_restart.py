@@ -17,9 +17,9 @@ from typing import Any
 import aiohttp
 import pytest
 
-from a2a_mcp.cache.redis_server import free_port
 from a2a_mcp.serve import AgentServer
 from a2a_mcp.server.task_db import RESTARTED_CODE
+from redis_server import free_port
 from video_generator.app.runtime import build_specialists
 from video_generator.core.models import VideoPackage
 from video_generator.settings import agent_urls_variable

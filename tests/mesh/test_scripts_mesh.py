@@ -8,12 +8,12 @@ from pathlib import Path
 
 from a2a.helpers import get_data_parts
 from a2a.types import Message, Role, SendMessageRequest, TaskState
-from a2a_helpers import artifacts_of, last_status, stock_client
 
+from a2a_helpers import artifacts_of, last_status, stock_client
 from a2a_mcp.protocol import data_part, skill_request
 from video_generator.cli import main
 from video_generator.core.models import VideoPackage
-from video_generator.package import read_package
+from video_generator.output.package import read_package
 
 SCRIPT = {
     "title": "Why cats purr",

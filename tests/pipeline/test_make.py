@@ -10,7 +10,7 @@ import yaml
 from video_generator.app.runtime import build_orchestrator
 from video_generator.cli import main
 from video_generator.core.models import VideoPackage
-from video_generator.package import read_package
+from video_generator.output.package import read_package
 from video_generator.request import VideoRequest
 
 EXAMPLE = (

@@ -1,18 +1,12 @@
-"""Renderer tests: shared helpers (tests/video factories, render_support) on sys.path; renders
-in a temporary work folder."""
+"""Renderer tests: renders in a temporary work folder."""
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from video_generator.settings import get_settings
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "video"))
 
 
 @pytest.fixture(autouse=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from factories import make_three_shot_package
-
 from video_generator.core.models import Transition, VideoPackage
 
 

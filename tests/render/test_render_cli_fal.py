@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-import sys
 from pathlib import Path
 
 import orjson
 import pytest
 
-from video_generator.cli import main
-from video_generator.render.probe import probe
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fal"))
-
 from fal_standin import KEY, FalStandIn
 from fal_support import make_tiny_clip
+from video_generator.cli import main
+from video_generator.render.probe import probe
 
 BRIEF = "a 10 second TikTok about green tea for students"
 

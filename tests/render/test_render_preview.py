@@ -12,7 +12,7 @@ from render_support import tiny_package
 
 from video_generator.app.runtime import build_orchestrator
 from video_generator.core.models import VideoPackage
-from video_generator.package import write_package
+from video_generator.output.package import write_package
 from video_generator.render import RenderReport, render_package
 from video_generator.render.frames import contact_size
 from video_generator.render.mix import mix_audio

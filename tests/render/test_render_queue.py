@@ -19,8 +19,8 @@ import pytest
 from redis.asyncio import Redis
 from render_support import tiny_package
 
-from a2a_mcp.cache.redis_server import RedisServer, free_port
 from a2a_mcp.errors import InvalidInputError
+from redis_server import RedisServer, free_port
 from video_generator.render.queue import QueueSettings, job_key, render_queued, run_job, stream_key
 from video_generator.request import RenderRequest
 

@@ -234,7 +234,7 @@ async def test_a_5xx_is_tried_again_and_one_to_the_last_attempt_moves_on(
 async def test_an_unreachable_service_is_tried_again_then_left(
     stock: StockStandIn, tmp_path: Path
 ) -> None:
-    from a2a_mcp.cache.redis_server import free_port
+    from redis_server import free_port
 
     gone = f"http://127.0.0.1:{free_port()}/v1/videos"  # nothing listens there
     client = StockClient(_settings(stock, pexels_url=gone, attempts=2), tmp_path / "cache")

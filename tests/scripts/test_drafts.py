@@ -12,7 +12,7 @@ from video_generator.app.runtime import build_orchestrator
 from video_generator.cli import main
 from video_generator.core.quality import names
 from video_generator.output.markdown import md
-from video_generator.package import read_package
+from video_generator.output.package import read_package
 from video_generator.request import VideoRequest
 from video_generator.templates import get_templates
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from video_generator.brief import parse_brief
+from video_generator.brief.script_file import ScriptFileError, brief_text, parse_script
 from video_generator.core.models import SegmentType
-from video_generator.script_file import ScriptFileError, brief_text, parse_script
 
 CATS = """# Why cats purr
 Brief: 45 seconds, TikTok and Reels, calm

@@ -9,7 +9,7 @@ import pytest
 
 from video_generator.cli import main
 from video_generator.core.captions import words_of
-from video_generator.package import edited_files, read_package
+from video_generator.output.package import edited_files, read_package
 
 SCRIPT = """# Why cats purr
 Brief: TikTok and Reels, calm
@@ -181,7 +181,7 @@ def test_render_reads_package_json_edits_and_refuses_a_broken_one(tmp_path: Path
 
 def test_render_without_video_removes_previews_of_the_old_words(tmp_path: Path) -> None:
     from video_generator.core.models import RenderedPlatform, RenderSummary
-    from video_generator.package import write_package
+    from video_generator.output.package import write_package
 
     out = tmp_path / "owl"
     assert main(["make", "a 20 second TikTok about owls", "-o", str(out), "--quiet"]) == 0

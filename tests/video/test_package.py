@@ -12,7 +12,6 @@ import pytest
 import webvtt
 from markdown_it import MarkdownIt
 
-from video_generator import package as package_module
 from video_generator.core.models import (
     BeatGrid,
     Box,
@@ -46,7 +45,8 @@ from video_generator.core.models import (
     Transition,
     VideoPackage,
 )
-from video_generator.package import (
+from video_generator.output import package as package_module
+from video_generator.output.package import (
     PackageError,
     PackageReadError,
     check_files,

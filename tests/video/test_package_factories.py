@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pysubs2
 import webvtt
-from factories import make_brief, make_package
 
+from factories import make_brief, make_package
 from video_generator.core.quality import check_package_model
-from video_generator.package import check_files, read_package, write_package
+from video_generator.output.package import check_files, read_package, write_package
 
 PLATFORMS = ["tiktok", "instagram_reels", "youtube_shorts", "youtube"]
 

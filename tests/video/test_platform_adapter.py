@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+
+from a2a_mcp.errors import AgentError, InvalidInputError
 from factories import (
     make_brief,
     make_cut,
@@ -12,8 +14,6 @@ from factories import (
     make_storyboard,
     make_timing,
 )
-
-from a2a_mcp.errors import AgentError, InvalidInputError
 from video_generator.agents.platform_adapter import (
     CutImpossibleError,
     PlatformAdapter,

@@ -6,8 +6,8 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from factories import make_brief, make_long_script, make_package, make_script, make_segment
 
+from factories import make_brief, make_long_script, make_package, make_script, make_segment
 from video_generator.core.models import (
     Box,
     CaptionCue,

@@ -5,10 +5,10 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from factories import make_brief, make_long_script, make_script, make_segment, make_storyboard
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from factories import make_brief, make_long_script, make_script, make_segment, make_storyboard
 from video_generator.agents.timing_coordinator import TimingCoordinator, build_timing_plan
 from video_generator.core.captions import MAX_CUE_MS, MIN_CUE_MS, words_of
 from video_generator.core.models import SegmentType, TimingPlan, TimingRequest, Tone

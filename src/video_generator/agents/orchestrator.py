@@ -72,12 +72,12 @@ def brief_for_request(request: VideoRequest) -> Brief:
     text = request.brief
     try:
         if request.script is not None:
-            from video_generator.script_file import brief_text
+            from video_generator.brief.script_file import brief_text
 
             text = brief_text(request.brief, request.script)
         brief = parse_brief(text, platforms=request.platforms, duration_s=request.duration_s)
         if request.script is not None and "duration_s" in brief.assumed:
-            from video_generator.script_file import script_seconds
+            from video_generator.brief.script_file import script_seconds
 
             seconds = script_seconds(request.script, brief)
             if seconds < MIN_DURATION_S:

@@ -39,7 +39,7 @@ def register(commands: Any) -> None:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from video_generator.core.quality import check_package_model
-    from video_generator.package import PackageReadError, check_files, read_package
+    from video_generator.output.package import PackageReadError, check_files, read_package
 
     try:
         package = read_package(args.folder)

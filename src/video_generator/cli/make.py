@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from a2a_mcp.events import ProgressEvent
+from video_generator.brief.script_file import split_sentences
 from video_generator.cli.common import UserError, add_command, quality_exit
-from video_generator.script_file import split_sentences
 from video_generator.settings import get_settings
 
 
@@ -159,8 +159,8 @@ def cmd_make(args: argparse.Namespace) -> int:
         _warn_ignored_engine()
     # Imported once the input is known to be good: a mistake is refused without the wait.
     from video_generator.app.runtime import build_orchestrator
-    from video_generator.package import default_out_dir
-    from video_generator.progress_view import ProgressView
+    from video_generator.cli.progress_view import ProgressView
+    from video_generator.output.package import default_out_dir
 
     # A dry run only estimates: the package is made, nothing is rendered or sent to fal.
     render = (
@@ -310,7 +310,7 @@ def _bring_rendered(
 
 
 def _write(package: Any, out_dir: Path, *, force: bool = False) -> None:
-    from video_generator.package import PackageError, write_package
+    from video_generator.output.package import PackageError, write_package
 
     try:
         write_package(package, out_dir, force=force)
@@ -353,7 +353,7 @@ def _read_script(args: argparse.Namespace) -> _Script | None:
             raise UserError(f"--length takes seconds, more than 0, not {args.length:g}")
         return None
     from video_generator.brief import BriefError, parse_brief
-    from video_generator.script_file import ScriptFileError, brief_text, read_script
+    from video_generator.brief.script_file import ScriptFileError, brief_text, read_script
 
     if args.length is not None and args.length <= 0:
         raise UserError(f"--length takes seconds, more than 0, not {args.length:g}")

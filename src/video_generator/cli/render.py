@@ -42,6 +42,7 @@ def register(commands: Any) -> None:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
+    from video_generator.brief.script_file import ScriptFileError
     from video_generator.cli.make import (
         _bring_rendered,
         _draft_note,
@@ -49,10 +50,9 @@ def cmd_render(args: argparse.Namespace) -> int:
         _print_summary,
         _write,
     )
-    from video_generator.edits import read_edits
-    from video_generator.package import PackageError
+    from video_generator.output.edits import read_edits
+    from video_generator.output.package import PackageError
     from video_generator.request import RenderRequest, VideoRequest
-    from video_generator.script_file import ScriptFileError
 
     if args.remote and not args.remote.startswith(("http://", "https://")):
         raise UserError(f"--remote takes the orchestrator's URL, not '{args.remote}'")
@@ -80,7 +80,7 @@ def cmd_render(args: argparse.Namespace) -> int:
         duration_s=None if "duration_s" in brief.assumed else brief.duration_s,
         script=edits.source,
     )
-    from video_generator.progress_view import ProgressView
+    from video_generator.cli.progress_view import ProgressView
 
     view = ProgressView(live=False if args.quiet else None)
     with view:

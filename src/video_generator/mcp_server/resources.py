@@ -11,7 +11,7 @@ import mcp_types as types
 from a2a_mcp.mcp import PromptSpec, ResourceNotFoundError, file_contents
 from a2a_mcp.mcp.resources import Contents, mime_type
 from video_generator.mcp_server.models import URI_PREFIX, package_uri
-from video_generator.package import PACKAGE_JSON
+from video_generator.output.package import PACKAGE_JSON
 
 # The files of a package listed as resources (any file inside a package can be read).
 LISTED = ("package.json", "script.md", "storyboard.html")

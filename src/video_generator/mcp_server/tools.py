@@ -102,7 +102,7 @@ class VidgenTools(Agent):
         return path
 
     def _read(self, package: str) -> tuple[Path, VideoPackage]:
-        from video_generator.package import PackageReadError, read_package
+        from video_generator.output.package import PackageReadError, read_package
 
         folder = self.folder(package)
         try:
@@ -187,7 +187,7 @@ class VidgenTools(Agent):
     async def _write_unlocked(
         self, package: VideoPackage, folder: Path, files: list[Any] | None
     ) -> list[str]:
-        from video_generator.package import PackageError, write_package
+        from video_generator.output.package import PackageError, write_package
 
         try:
             await asyncio.to_thread(write_package, package, folder)
@@ -233,7 +233,7 @@ class VidgenTools(Agent):
         _check_fal_key(render.model if render else None, remote=self.remote is not None)
         brief, source = request.brief, None
         if request.script is not None:
-            from video_generator.script_file import ScriptFileError, brief_text, parse_script
+            from video_generator.brief.script_file import ScriptFileError, brief_text, parse_script
 
             try:
                 found = parse_script(request.script)
@@ -255,7 +255,7 @@ class VidgenTools(Agent):
             script=source,
         )
         package, files = await self._make(video, progress)
-        from video_generator.package import default_out_dir
+        from video_generator.output.package import default_out_dir
 
         if request.name is not None:
             folder = self.folder(request.name)
@@ -360,7 +360,7 @@ class VidgenTools(Agent):
         before, in this server's process; with model, also final.mp4 from fal.ai clips
         (FAL_KEY needed, budget checked first). A package whose script.md or package.json was
         edited by hand is made again from those words first (captions and cuts re-timed)."""
-        from video_generator.package import edited_files
+        from video_generator.output.package import edited_files
         from video_generator.render.node import RenderWorkspace, render_video
 
         options = request.render_options
@@ -382,9 +382,9 @@ class VidgenTools(Agent):
 
     async def _remake(self, folder: Path, progress: Progress) -> VideoPackage:
         """The package made again from its hand edits, as `vidgen render DIR` does."""
-        from video_generator.edits import read_edits
-        from video_generator.package import PackageError, write_package
-        from video_generator.script_file import ScriptFileError
+        from video_generator.brief.script_file import ScriptFileError
+        from video_generator.output.edits import read_edits
+        from video_generator.output.package import PackageError, write_package
 
         try:
             edits = read_edits(folder)
@@ -407,7 +407,7 @@ class VidgenTools(Agent):
         speed, safe zones, pacing, durations, the hook window ...) and say which files were
         edited by hand or are missing."""
         from video_generator.core.quality import check_package_model
-        from video_generator.package import check_files
+        from video_generator.output.package import check_files
 
         folder, package = self._read(request.package)
         report = check_package_model(package)

@@ -298,7 +298,7 @@ async def _render_one(
             await asyncio.to_thread(draw_contact, tiles, timeline.width, timeline.height, contact)
         srt = folder / "captions.srt"
         if not srt.exists():
-            from video_generator.package import to_srt
+            from video_generator.output.package import to_srt
 
             srt.write_text(to_srt(cut.captions), encoding="utf-8")
         info = await probe(output, platform=platform)

@@ -7,9 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from factories import make_three_shot_package
-
 from a2a_mcp.resilience import RetryPolicy
+from factories import make_three_shot_package
 from video_generator.core.models import VideoPackage
 from video_generator.render.fal.queue import FalQueueClient, FalSettings
 from video_generator.render.tools import ffmpeg_exe

@@ -1,4 +1,4 @@
-"""pytest fixtures for a real redis-server (pytest_plugins = ["a2a_mcp.cache.pytest_plugin"])."""
+"""pytest fixtures for a real redis-server (pytest_plugins = ["redis_fixtures"])."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 import redis
 
-from a2a_mcp.cache.redis_server import RedisServer, redis_server_binary
+from redis_server import RedisServer, redis_server_binary
 
 
 def require_redis_server() -> None:

@@ -1,7 +1,7 @@
 """Hand-built, valid Brief, Script, Storyboard (and timing, cuts, package) objects for tests.
 
-Import from a test in tests/video/ as `from factories import make_brief, make_script, ...`
-(pytest puts the test's folder on sys.path). Everything is deterministic. make_timing,
+Import from any test as `from factories import make_brief, make_script, ...` (pyproject's
+pytest `pythonpath` holds tests/support). Everything is deterministic. make_timing,
 make_cut and make_package run the real timing coordinator, platform adapter and quality
 gates in-process (pure functions, no event loop needed).
 """

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from video_generator.brief.script_file import ScriptFileError
 from video_generator.core.models import (
     Script,
     ScriptSource,
@@ -17,8 +18,7 @@ from video_generator.core.models import (
     SourceSegment,
     VideoPackage,
 )
-from video_generator.package import edited_files, read_package
-from video_generator.script_file import ScriptFileError
+from video_generator.output.package import edited_files, read_package
 
 _SEGMENT = re.compile(r"^###\s+(?:\d+\.\s+)?(?P<label>[^·`]*?)\s*(?:·\s*`(?P<id>[^`]+)`.*)?$")
 _ESCAPE = re.compile(r"\\(.)")
@@ -88,7 +88,7 @@ def parse_script_md(text: str) -> ScriptMd:
 
 
 def _type_of(label: str) -> SegmentType | None:
-    from video_generator.script_file import _heading_type
+    from video_generator.brief.script_file import _heading_type
 
     try:
         return SegmentType(label.lower())
