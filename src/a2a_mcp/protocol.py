@@ -12,6 +12,8 @@ from google.protobuf.json_format import ParseDict
 from google.protobuf.struct_pb2 import ListValue, NullValue, Struct, Value
 from pydantic_core import to_jsonable_python
 
+from a2a_mcp.events import EventKind, EventSequence
+
 JSON = "application/json"
 TEXT = "text/plain"
 
@@ -21,8 +23,10 @@ NO_CACHE_KEY = "no_cache"
 
 # Keys in Message.metadata of an agent's status message; "kind" says what the DataPart holds.
 KIND_KEY = "a2a_mcp_kind"
-KIND_PROGRESS = "progress"  # DataPart {"fraction", "message", "data"}
-KIND_EVENT = "event"  # DataPart is a full a2a_mcp.events.ProgressEvent
+# Progress: the DataPart is always an a2a_mcp.events.ProgressEvent, the skill's own report
+# (progress) or a workflow event it passes on (event).
+KIND_PROGRESS = "progress"
+KIND_EVENT = "event"
 KIND_ERROR = "error"  # DataPart {"code", "message", "details"}
 # Key in a DataPart's metadata: its JSON was written as is, not from a protobuf Struct, so whole
 # numbers are still ints and a receiver need not restore them.
@@ -203,9 +207,15 @@ def skill_request(
 
 
 def progress_parts(
-    fraction: float, message: str, data: Mapping[str, Any] | None
+    fraction: float,
+    message: str,
+    data: Mapping[str, Any] | None,
+    events: EventSequence,
+    node: str,
 ) -> tuple[list[Part], dict[str, Any]]:
-    """Parts and metadata of a progress status message; a full ProgressEvent passes through.
+    """Parts and metadata of a progress status message: always one ProgressEvent. A workflow
+    event the skill passes on (data["event"]) goes as it is (KIND_EVENT); any other report
+    becomes the next node_progress event of the task, `node` naming the skill (KIND_PROGRESS).
     The fraction is clamped to 0..1."""
     fraction = min(1.0, max(0.0, float(fraction)))
     metadata: dict[str, Any] = {FRACTION_KEY: fraction, MESSAGE_KEY: message}
@@ -214,17 +224,20 @@ def progress_parts(
     event = plain.get("event")
     if isinstance(event, dict) and "kind" in event and "seq" in event:
         metadata[KIND_KEY] = KIND_EVENT
-        parts = [data_part(event)]
     else:
         metadata[KIND_KEY] = KIND_PROGRESS
-        parts = [data_part({"fraction": fraction, "message": message, "data": plain})]
+        report = events.make(EventKind.NODE_PROGRESS, node, fraction, message, plain)
+        event = report.model_dump(mode="json")
+    parts = [data_part(event)]
     if message:
         parts.append(text_part(message))
     return parts, metadata
 
 
 def read_progress(message: Message) -> tuple[float, str, dict[str, Any]] | None:
-    """(fraction, message, data) from a progress status message, or None if it is not one."""
+    """(fraction, message, data) from a progress status message, or None if it is not one: a
+    passed-on workflow event comes back as {"event": ...}, a skill's own report as its data (the
+    same for the {"fraction", "message", "data"} parts a server before the one event type sent)."""
     meta = metadata_of(message)
     kind = meta.get(KIND_KEY)
     if kind not in (KIND_PROGRESS, KIND_EVENT):

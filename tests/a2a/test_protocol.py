@@ -6,9 +6,14 @@ from datetime import UTC, datetime
 
 from a2a.types import Message
 
-from a2a_mcp.events import EventKind, EventSequence
+from a2a_mcp.events import EventKind, EventSequence, ProgressEvent
 from a2a_mcp.protocol import (
+    KIND_EVENT,
+    KIND_KEY,
+    KIND_PROGRESS,
+    data_part,
     error_parts,
+    first_data,
     progress_parts,
     read_error,
     read_progress,
@@ -29,10 +34,11 @@ def test_restore_ints_undoes_doubles_only_where_whole() -> None:
 
 
 def test_progress_and_error_round_trip() -> None:
-    parts, meta = progress_parts(0.25, "quarter", {"n": 2})
+    events = EventSequence("task-1")
+    parts, meta = progress_parts(0.25, "quarter", {"n": 2}, events, "write")
     assert read_progress(Message(parts=parts, metadata=meta)) == (0.25, "quarter", {"n": 2})
     event = EventSequence("t").make(EventKind.NODE_STARTED, node="script")  # a model is fine too
-    parts, meta = progress_parts(0.5, "", {"event": event, "other": 1})
+    parts, meta = progress_parts(0.5, "", {"event": event, "other": 1}, events, "write")
     fraction, message, data = read_progress(Message(parts=parts, metadata=meta))
     assert (fraction, message) == (0.5, "")
     assert data["event"]["node"] == "script" and data["event"]["kind"] == "node_started"
@@ -40,9 +46,31 @@ def test_progress_and_error_round_trip() -> None:
     assert error == {"code": "timeout", "message": "too slow", "details": {"s": 3}}
     assert read_progress(Message(parts=error_parts("x", "y", None))) is None
     odd = {"when": datetime(2026, 1, 2, tzinfo=UTC), "kind": EventKind.RUN_STARTED, "x": {1, 2}}
-    parts, meta = progress_parts(1.0, "odd data", odd)
+    parts, meta = progress_parts(1.0, "odd data", odd, events, "write")
     _, _, data = read_progress(Message(parts=parts, metadata=meta))
     assert data["when"].startswith("2026-01-02") and data["kind"] == "run_started"
+
+
+def test_every_progress_part_is_one_progress_event() -> None:
+    """A skill's own reports go out as the task's node_progress events, numbered in order; a
+    passed-on workflow event keeps its own number; the old part shape is still read."""
+    events = EventSequence("task-1")
+    sent = [progress_parts(i / 2, f"step {i}", {"i": i}, events, "write") for i in range(3)]
+    payloads = [first_data(parts) for parts, _ in sent]
+    for payload in payloads:
+        assert ProgressEvent.model_validate(payload).task_id == "task-1"
+    assert [p["seq"] for p in payloads] == [0, 1, 2]
+    assert {(p["node"], p["kind"]) for p in payloads} == {("write", "node_progress")}
+    assert [p["data"] for p in payloads] == [{"i": 0}, {"i": 1}, {"i": 2}]
+    passed = EventSequence("run").make(EventKind.NODE_COMPLETED, node="script")
+    passed = passed.model_copy(update={"seq": 41})
+    parts, meta = progress_parts(0.5, "", {"event": passed}, events, "write")
+    assert first_data(parts)["seq"] == 41 and meta[KIND_KEY] == KIND_EVENT
+    old = Message(
+        parts=[data_part({"fraction": 0.5, "message": "m", "data": {"n": 1}})],
+        metadata={KIND_KEY: KIND_PROGRESS, "fraction": 0.5, "message": "m"},
+    )
+    assert read_progress(old) == (0.5, "m", {"n": 1})
 
 
 def test_skill_request_shape() -> None:

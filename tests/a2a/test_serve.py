@@ -131,8 +131,11 @@ async def test_progress_becomes_working_status_updates(start) -> None:
         and e.status_update.status.state == TaskState.TASK_STATE_WORKING
     ]
     assert len(working) == 2
-    (first,) = get_data_parts(working[0].parts)
-    assert first == {"fraction": 0.5, "message": "half way", "data": {"step": 1.0}}
+    (first,) = get_data_parts(working[0].parts)  # the skill's own report, as a ProgressEvent
+    report = ProgressEvent.model_validate(first)
+    assert report.task_id == events[0].task.id and report.seq == 0
+    assert (report.node, report.kind, report.progress) == ("echo", "node_progress", 0.5)
+    assert (report.message, report.data) == ("half way", {"step": 1.0})
     assert get_text_parts(working[0].parts) == ["half way"]
     (event,) = get_data_parts(working[1].parts)  # a full ProgressEvent passes through
     assert ProgressEvent.model_validate(event).node == "n1"

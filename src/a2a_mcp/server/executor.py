@@ -19,6 +19,7 @@ from pydantic import BaseModel
 
 from a2a_mcp.agent import Agent, Progress, Skill
 from a2a_mcp.errors import AgentError, SkillFailedError
+from a2a_mcp.events import EventSequence
 from a2a_mcp.observability import get_logger
 from a2a_mcp.offers import FileArtifacts, TextArtifacts
 from a2a_mcp.protocol import KIND_ERROR, KIND_KEY, data_part, error_parts, progress_parts, text_part
@@ -134,7 +135,7 @@ class SkillExecutor(AgentExecutor):
 
     async def _run(self, call: SkillCall, run: _Run, updater: TaskUpdater) -> str:
         """Run the skill and publish its end; returns the outcome label."""
-        progress = self._progress(run, updater)
+        progress = self._progress(run, updater, call.skill.id)
         run.work = asyncio.create_task(
             self.skill_wrapper(self.agent, call.skill, call.input, progress, call.call_meta)
         )
@@ -166,13 +167,15 @@ class SkillExecutor(AgentExecutor):
         await updater.complete()
         return "completed"
 
-    def _progress(self, run: _Run, updater: TaskUpdater) -> Progress:
+    def _progress(self, run: _Run, updater: TaskUpdater, skill_id: str) -> Progress:
+        events = EventSequence(updater.task_id)
+
         async def report(
             fraction: float, message: str = "", data: dict[str, Any] | None = None
         ) -> None:
             if run.cancel_reason is not None:
                 return
-            parts, meta = progress_parts(fraction, message, data)
+            parts, meta = progress_parts(fraction, message, data, events, skill_id)
             await updater.update_status(
                 TaskState.TASK_STATE_WORKING,
                 message=updater.new_agent_message(parts, metadata=meta),

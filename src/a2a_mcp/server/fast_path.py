@@ -41,6 +41,7 @@ from starlette.responses import Response
 from a2a_mcp.agent import Agent, Progress, Skill
 from a2a_mcp.cache import CachedAnswer
 from a2a_mcp.errors import AgentError
+from a2a_mcp.events import EventSequence
 from a2a_mcp.observability import get_logger
 from a2a_mcp.protocol import (
     EXACT_JSON_KEY,
@@ -130,11 +131,12 @@ class _Answer:
         given = isinstance(context_id, str) and context_id
         self.context_id = context_id if given else str(uuid.uuid4())
         self.updates: list[Message] = []
+        self.events = EventSequence(self.task_id)
 
     async def progress(
         self, fraction: float, message: str = "", data: dict[str, Any] | None = None
     ) -> None:
-        parts, meta = progress_parts(fraction, message, data)
+        parts, meta = progress_parts(fraction, message, data, self.events, self.skill_id)
         update = Message(
             role=Role.ROLE_AGENT,
             task_id=self.task_id,
