@@ -10,6 +10,7 @@ from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from a2a_mcp.settings import A2AClientSettings, HttpPoolSettings
+from video_generator.core.pacing import BASE_WPM
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -47,7 +48,7 @@ class Settings(BaseSettings):
     agents_dir: Path = _data_dir("agents")
     schedule_mode: Literal["eager", "levels"] = "eager"
     max_concurrency: int = 16
-    words_per_minute: float = 150.0
+    words_per_minute: float = Field(default=BASE_WPM, gt=0, le=400)
     call_timeout_s: float = 60.0
     # TTL per cache kind, in seconds (issue: script 1 h, storyboard 1 h, timing 30 min, ...)
     ttl_script_s: float = 3600

@@ -65,7 +65,7 @@ async def test_keyframes_replace_the_cards_in_the_preview_and_as_start_images(
     request = RenderRequest(model="kling-2.1-standard", budget_usd=20)
     # An image-to-video model turns keyframes on (flux-schnell) unless asked otherwise.
     assert keyframe_model(request) == "flux-schnell"
-    options = replace(render_options(request), paid_dir=tmp_path / "paid")
+    options = replace(render_options(request, get_settings()), paid_dir=tmp_path / "paid")
     report = await render_package(pkg, tmp_path / "out", options=options)
     item = report.get("tiktok")
     assert [s.source for s in item.shots] == ["fal"] * len(item.shots)
@@ -116,7 +116,7 @@ async def test_the_budget_counts_the_keyframes_before_anything_is_sent(
     request = RenderRequest(model="kling-2.1-standard", budget_usd=clips)
     assert estimate_keyframes_usd(pkg, request, ["tiktok"]) > 0
     with pytest.raises(InvalidInputError) as caught:
-        await render_video(pkg, request, tmp_path / "renders" / "t")
+        await render_video(pkg, request, tmp_path / "renders" / "t", settings=get_settings())
     assert "keyframes" in str(caught.value) and caught.value.details["field"] == "render.budget_usd"
     assert standin.count("submit") == 0
     # Without keyframes the clips alone fit the same budget.

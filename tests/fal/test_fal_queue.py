@@ -20,6 +20,8 @@ from video_generator.render.fal import (
 )
 from video_generator.render.fal.queue import FalQueueClient, QueueStatus
 from video_generator.render.fal.uploads import UploadCache, forget_memory
+from video_generator.render.services import RenderServices
+from video_generator.settings import Settings
 
 VEO = "fal-ai/veo3/fast"
 KLING = "fal-ai/kling-video/v2.1/standard/image-to-video"
@@ -185,20 +187,20 @@ async def test_missing_key_says_how_to_set_it(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.delenv("FAL_KEY", raising=False)
     with pytest.raises(FalAuthError, match="FAL_KEY is not set"):
         FalQueueClient(None)
+    with pytest.raises(FalAuthError, match="FAL_KEY is not set"):
+        RenderServices.from_settings(Settings()).fal_client()
 
 
 async def test_key_from_the_environment_is_used_and_never_shown(
-    standin: FalStandIn, make_client: ClientFactory, monkeypatch: pytest.MonkeyPatch
+    standin: FalStandIn, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("FAL_KEY", KEY)
-    client = FalQueueClient(
-        None,
-        settings=make_client().settings,
-        pool=make_client().pool,
-        queue_url=standin.url,
-    )
-    assert KEY not in repr(client)
-    assert (await client.submit(VEO, VEO_BODY)).request_id
+    monkeypatch.setenv("VG_FAL_QUEUE_URL", standin.url)
+    services = RenderServices.from_settings(Settings())  # as render_video hands them down
+    client = services.fal_client()
+    assert client.settings.queue_url == standin.url
+    assert client.auth_header == {"Authorization": f"Key {KEY}"}
+    assert KEY not in repr(client) and KEY not in repr(services)
 
 
 async def test_a_call_that_hangs_times_out(standin: FalStandIn, make_client: ClientFactory) -> None:

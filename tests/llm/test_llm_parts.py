@@ -194,15 +194,10 @@ async def test_a_reply_is_reused_within_a_run_only() -> None:
             await client.aclose()
 
 
-def test_text_nodes_get_room_for_both_requests(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_text_nodes_get_room_for_both_requests() -> None:
     from a2a_mcp.client import InProcessClient
 
-    monkeypatch.setenv("VG_LLM_TIMEOUT_S", "200")
-    get_settings.cache_clear()
-    try:
-        spec = Orchestrator(InProcessClient([])).spec
-    finally:
-        get_settings.cache_clear()
+    spec = Orchestrator(InProcessClient([]), settings=Settings(llm_timeout_s=200)).spec
     timeouts = {node.id: node.timeout_s for node in spec.nodes}
     assert timeouts["script"] == timeouts["scenes"] == text_node_timeout_s(200) == 415
     assert timeouts["timing"] == 60  # nodes that ask no model keep their own

@@ -15,6 +15,7 @@ from video_generator.render.media import match_media, scan_media, words_of
 from video_generator.render.options import RenderOptions
 from video_generator.render.spans import FPS, build_timeline
 from video_generator.render.tools import ffmpeg_exe, run_tool
+from video_generator.settings import Settings
 
 RED, BLUE = (220, 20, 30), (20, 40, 220)
 
@@ -125,7 +126,7 @@ async def test_the_render_node_refuses_a_folder_that_is_not_there(
 
     field = flag.split(".")[1]
     with pytest.raises(InvalidInputError) as caught:
-        render_options(RenderRequest(**{field: str(tmp_path / "missing")}))
+        render_options(RenderRequest(**{field: str(tmp_path / "missing")}), Settings())
     assert caught.value.details["field"] == flag
 
 
@@ -143,9 +144,7 @@ async def test_unreadable_media_is_left_out_with_a_warning(tmp_path: Path) -> No
     assert any("broken.jpg" in w for w in item.warnings)
 
 
-def test_a_served_renderer_reads_media_only_from_its_roots(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_served_renderer_reads_media_only_from_its_roots(tmp_path: Path) -> None:
     from a2a_mcp.errors import InvalidInputError
     from video_generator.render.node import render_options
     from video_generator.request import RenderRequest
@@ -153,10 +152,11 @@ def test_a_served_renderer_reads_media_only_from_its_roots(
     allowed, other = tmp_path / "allowed", tmp_path / "private"
     (allowed / "media").mkdir(parents=True)
     other.mkdir()
-    monkeypatch.setenv("VG_RENDER_MEDIA_ROOTS", str(allowed))
-    assert render_options(RenderRequest(media=str(allowed / "media"))).media is not None
+    served = Settings(render_media_roots=str(allowed))  # VG_RENDER_MEDIA_ROOTS
+    assert render_options(RenderRequest(media=str(allowed / "media")), served).media is not None
     with pytest.raises(InvalidInputError) as caught:
-        render_options(RenderRequest(media=str(allowed / "media" / ".." / ".." / "private")))
+        escape = RenderRequest(media=str(allowed / "media" / ".." / ".." / "private"))
+        render_options(escape, served)
     assert "VG_RENDER_MEDIA_ROOTS" in str(caught.value)
 
 

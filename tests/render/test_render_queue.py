@@ -11,6 +11,7 @@ import subprocess
 import sys
 import urllib.request
 import uuid
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from a2a_mcp.errors import InvalidInputError
 from redis_server import RedisServer, free_port
 from video_generator.render.queue import QueueSettings, job_key, render_queued, run_job, stream_key
 from video_generator.request import RenderRequest
+from video_generator.settings import Settings, get_settings, render_root
 
 FAST_REDELIVERY = {"heartbeat_timeout_s": 2.0, "maintenance_chance": 1_000_000}
 
@@ -51,8 +53,6 @@ def get(url: str) -> bytes:
 
 @pytest.fixture
 def render_dir() -> Path:
-    from video_generator.settings import get_settings, render_root
-
     return render_root(get_settings())  # the test's own (conftest), shared with the workers
 
 
@@ -121,7 +121,8 @@ async def test_a_killed_workers_job_completes_on_another(
         "package": package,
         "request": request,
     }
-    await run_job(job, settings)
+    worker_side = replace(settings, render_settings=Settings(render_dir=render_dir))
+    await run_job(job, worker_side)  # as a worker runs it
     redis = Redis.from_url(redis_server.url)
     try:
         entries = await redis.xrange(stream_key(job["job_id"]))
@@ -155,7 +156,6 @@ async def test_a_queued_renders_progress_streams_to_the_a2a_client(
     from video_generator.app.runtime import build_orchestrator, build_specialists
     from video_generator.core.models import VideoPackage
     from video_generator.request import VideoRequest
-    from video_generator.settings import get_settings
 
     monkeypatch.setenv("VG_RENDER_QUEUE", redis_server.url)
     get_settings.cache_clear()
@@ -201,7 +201,8 @@ async def test_a_job_that_keeps_failing_fails_its_task_once_retries_are_spent(
     from a2a_mcp.errors import SkillFailedError
     from video_generator.render.queue import ACTOR_NAME, _follow, make_broker
 
-    settings = QueueSettings(url=redis_server.url, retries=0)
+    # The worker side renders with the test's settings (its render folder, from conftest).
+    settings = QueueSettings(url=redis_server.url, retries=0, render_settings=get_settings())
     job = {"job_id": uuid.uuid4().hex, "task_id": "t", "folder": "t", "key": "k"}
     job |= {"package": {"not": "a package"}, "request": {}}
     broker = make_broker(settings)
@@ -231,7 +232,13 @@ async def test_a_job_whose_retries_are_spent_lands_in_the_dead_letter_queue(
         run_worker,
     )
 
-    settings = QueueSettings(url=redis_server.url, retries=1, min_backoff_s=0.05, max_backoff_s=0.1)
+    settings = QueueSettings(
+        url=redis_server.url,
+        retries=1,
+        min_backoff_s=0.05,
+        max_backoff_s=0.1,
+        render_settings=get_settings(),
+    )
     worker = await asyncio.to_thread(run_worker, settings)
     broker = make_broker(settings)
     redis = Redis.from_url(redis_server.url)

@@ -13,10 +13,12 @@ from stock_standin import PEXELS_KEY, PIXABAY_KEY, Fault, StockStandIn
 
 from a2a_mcp.client.pool import close_pool
 from video_generator.render import render_package
+from video_generator.render.options import RenderOptions
+from video_generator.render.services import RenderServices
 from video_generator.render.spans import FPS, build_timeline
 from video_generator.render.stock import StockClient, StockSettings
 from video_generator.render.tools import ffmpeg_exe, run_tool
-from video_generator.settings import get_settings
+from video_generator.settings import Settings
 
 GREEN, ORANGE = (30, 200, 60), (240, 140, 20)
 
@@ -166,9 +168,12 @@ async def test_a_stock_clip_fills_its_shot_and_the_package_credits_it(
     monkeypatch.setenv("PEXELS_API_KEY", PEXELS_KEY)
     monkeypatch.setenv("VG_PEXELS_URL", f"{stock.url}/pexels/v1/videos")
     monkeypatch.delenv("PIXABAY_API_KEY", raising=False)
-    get_settings.cache_clear()
+    # The keys and URL as a served renderer reads them: environment -> settings -> services.
+    options = RenderOptions(services=RenderServices.from_settings(Settings()))
     pkg = tiny_package(["tiktok", "youtube"])
-    report = await render_package(pkg, tmp_path / "out", stock_cache=tmp_path / "cache")
+    report = await render_package(
+        pkg, tmp_path / "out", options=options, stock_cache=tmp_path / "cache"
+    )
     for platform, colour in (("tiktok", GREEN), ("youtube", ORANGE)):
         item = report.get(platform)
         assert [r.source for r in item.shots] == ["pexels"] * len(item.shots)

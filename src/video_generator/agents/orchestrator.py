@@ -39,7 +39,7 @@ from video_generator.core.models import (
 from video_generator.core.quality import check_package
 from video_generator.output.artifacts import PublishedPackage
 from video_generator.request import RenderRequest, VideoRequest
-from video_generator.settings import get_settings, render_root
+from video_generator.settings import Settings, render_root
 
 log = structlog.get_logger(component="orchestrator")
 
@@ -66,9 +66,10 @@ def plan_brief(spec: Any, brief: Brief, render: RenderRequest | None = None) -> 
     return plan_workflow(spec, run_input)
 
 
-def brief_for_request(request: VideoRequest) -> Brief:
+def brief_for_request(request: VideoRequest, base_wpm: float) -> Brief:
     """The request's brief. With the creator's own script, a brief without a topic takes the
-    script's title, and one without a length takes the script's spoken length."""
+    script's title, and one without a length takes the script's spoken length (at `base_wpm`,
+    the settings' words per minute, shaped by the brief's tone and style)."""
     text = request.brief
     try:
         if request.script is not None:
@@ -79,7 +80,7 @@ def brief_for_request(request: VideoRequest) -> Brief:
         if request.script is not None and "duration_s" in brief.assumed:
             from video_generator.brief.script_file import script_seconds
 
-            seconds = script_seconds(request.script, brief)
+            seconds = script_seconds(request.script, brief, base_wpm)
             if seconds < MIN_DURATION_S:
                 raise InvalidBriefError(
                     f"the script runs about {seconds:g} s when spoken; the shortest video is "
@@ -115,14 +116,15 @@ class Orchestrator(Agent):
         self,
         client: AgentClient,
         *,
+        settings: Settings,
         workflow_path: Path | None = None,
         mode: Mode | None = None,
         max_concurrency: int | None = None,
         engine_info: dict[str, Any] | None = None,
         render_dir: Path | None = None,
     ) -> None:
-        settings = get_settings()
         self.client = client
+        self.settings = settings
         # Text nodes wait as long as their LLM calls may take. Imported here: `vidgen plan`
         # imports this module and must not load the engines (and aiohttp) to plan.
         from video_generator.engines.llm.timeouts import fit_text_timeouts
@@ -170,7 +172,7 @@ class Orchestrator(Agent):
     )
     async def make_video(self, request: VideoRequest, progress: Progress) -> PublishedPackage:
         """Plan and run the video workflow for a brief, streaming every node's progress."""
-        brief = brief_for_request(request)
+        brief = brief_for_request(request, self.settings.words_per_minute)
         run_input = {
             "brief": brief.model_dump(mode="json"),
             "render": request.render.model_dump(mode="json") if request.render else None,
@@ -271,16 +273,21 @@ class Orchestrator(Agent):
         request = RenderRequest.model_validate(inputs["options"])
         folder = self.workspace.folder_for(task_id)
         try:
-            queue = get_settings().render_queue
-            if queue:
+            if self.settings.render_queue:
                 # On the render workers (`vidgen worker`), into the same shared folder.
                 from video_generator.render.queue import QueueSettings, render_queued
 
-                settings = QueueSettings.from_settings(get_settings())
+                settings = QueueSettings.from_settings(self.settings)
                 return await render_queued(
-                    package, request, folder, progress, task_id=task_id, settings=settings
+                    package,
+                    request,
+                    folder,
+                    progress,
+                    task_id=task_id,
+                    settings=settings,
+                    fal_key=self.settings.fal_key,
                 )
-            return await render_video(package, request, folder, progress)
+            return await render_video(package, request, folder, progress, settings=self.settings)
         finally:
             self.workspace.release(task_id)
 

@@ -27,6 +27,7 @@ from video_generator.core.models import (
 )
 from video_generator.core.origin import TextOrigin
 from video_generator.core.pacing import (
+    BASE_WPM,
     allocate_shots,
     hook_word_limit,
     spoken_seconds,
@@ -62,7 +63,6 @@ from video_generator.engines.english import (
 )
 from video_generator.engines.fill import can_fill, fill, placeholders
 from video_generator.engines.llm.script import ScriptOutline, SegmentBudget, budget_for
-from video_generator.settings import get_settings
 from video_generator.templates import Template, TemplateCache, brief_seed, get_templates
 
 log = structlog.get_logger(component="script_writer")
@@ -139,10 +139,15 @@ class ScriptWriter(Agent):
     default_port = 10101
 
     def __init__(
-        self, engine: TextEngine | None = None, templates: TemplateCache | None = None
+        self,
+        engine: TextEngine | None = None,
+        templates: TemplateCache | None = None,
+        *,
+        base_wpm: float = BASE_WPM,
     ) -> None:
         self.engine = engine or TemplateEngine()
         self.templates = templates or get_templates()
+        self.base_wpm = base_wpm  # the settings' words per minute, before tone and style
 
     @skill(
         id="write_script",
@@ -161,7 +166,7 @@ class ScriptWriter(Agent):
             # The creator's own words come first: timed and paced, never rewritten.
             return await self._adopt(request.brief, request.source, progress)
         brief = request.brief
-        writer = _ScriptPlan(brief, self.templates, self.engine)
+        writer = _ScriptPlan(brief, self.templates, self.engine, self.base_wpm)
         await progress(
             0.05,
             f"budget {writer.budget} words at {writer.wpm:g} wpm for {brief.duration_s:g} s",
@@ -180,7 +185,7 @@ class ScriptWriter(Agent):
                 await progress(1.0, f"script written by {self.engine.client.model}")
                 return script
             # The offline draft, planned again in a language the template engine writes.
-            writer = _ScriptPlan(brief, self.templates, TemplateEngine())
+            writer = _ScriptPlan(brief, self.templates, TemplateEngine(), self.base_wpm)
             writer.plan()
         script = await writer.write()
         if fallback is not None:
@@ -207,7 +212,7 @@ class ScriptWriter(Agent):
         return script
 
     async def _adopt(self, brief: Brief, source: ScriptSource, progress: Progress) -> Script:
-        script = adopt_script(brief, source, self.templates)
+        script = adopt_script(brief, source, self.templates, self.base_wpm)
         await asyncio.gather(*(self.templates.record_use(t) for t in script.template_ids))
         await progress(
             1.0,
@@ -218,9 +223,11 @@ class ScriptWriter(Agent):
         return script
 
 
-def adopt_script(brief: Brief, source: ScriptSource, templates: TemplateCache) -> Script:
+def adopt_script(
+    brief: Brief, source: ScriptSource, templates: TemplateCache, base_wpm: float = BASE_WPM
+) -> Script:
     """A creator's script as a Script: their words as written, counted, timed and paced."""
-    plan = _ScriptPlan(brief, templates, TemplateEngine())
+    plan = _ScriptPlan(brief, templates, TemplateEngine(), base_wpm)
     plan.used.clear()  # only the hashtags below come from templates, never any words
     count = len(source.segments)
     taken = {s.id for s in source.segments if s.id}
@@ -285,7 +292,9 @@ def adopt_script(brief: Brief, source: ScriptSource, templates: TemplateCache) -
 class _ScriptPlan:
     """Everything one script needs, decided deterministically from the brief."""
 
-    def __init__(self, brief: Brief, templates: TemplateCache, engine: TextEngine) -> None:
+    def __init__(
+        self, brief: Brief, templates: TemplateCache, engine: TextEngine, base_wpm: float
+    ) -> None:
         self.brief = brief
         self.templates = templates
         self.engine = engine
@@ -293,7 +302,7 @@ class _ScriptPlan:
         self.style = brief.style.value
         self.tone = brief.tone.value
         self.platforms = list(brief.platforms)
-        self.wpm = words_per_minute(brief.tone, brief.style, get_settings().words_per_minute)
+        self.wpm = words_per_minute(brief.tone, brief.style, base_wpm)
         self.budget = word_budget(brief.duration_s, self.wpm)
         self.bounds = shots_per_minute_bounds(self.platforms)
         self.language = brief.language if engine.writes(brief.language) else "en"

@@ -37,7 +37,7 @@ def build_specialists(settings: Settings | None = None) -> list[Agent]:
     templates = get_templates()
     use_template_store(templates, settings)
     return [
-        ScriptWriter(engine=engine, templates=templates),
+        ScriptWriter(engine=engine, templates=templates, base_wpm=settings.words_per_minute),
         SceneDesigner(engine=engine, templates=templates),
         TimingCoordinator(),
         PlatformAdapter(),
@@ -110,18 +110,27 @@ class CachedOrchestrator(Orchestrator):
 
 
 def build_orchestrator(
-    client: AgentClient | None = None, *, cache: VideoCache | None = None, **options: Any
+    client: AgentClient | None = None,
+    *,
+    cache: VideoCache | None = None,
+    settings: Settings | None = None,
+    **options: Any,
 ) -> Orchestrator:
     """The orchestrator over `client`. By default every specialist runs in this process, and
     they and the orchestrator itself answer from `cache` (default: video_cache())."""
+    settings = settings or get_settings()
+    info = engine_info(settings)
     if client is not None:
-        return CachedOrchestrator(client, engine_info=engine_info(), **options)
-    cache = cache or video_cache()
-    inner = InProcessClient(build_specialists(), skill_wrapper=cache)
-    return CachedOrchestrator(inner, skill_wrapper=cache, engine_info=engine_info(), **options)
+        return CachedOrchestrator(client, settings=settings, engine_info=info, **options)
+    cache = cache or video_cache(settings)
+    inner = InProcessClient(build_specialists(settings), skill_wrapper=cache)
+    return CachedOrchestrator(
+        inner, skill_wrapper=cache, settings=settings, engine_info=info, **options
+    )
 
 
-def all_agents() -> list[Agent]:
+def all_agents(settings: Settings | None = None) -> list[Agent]:
     """Every agent of the mesh, orchestrator first (for cards and `vidgen up`)."""
-    specialists = build_specialists()
-    return [build_orchestrator(InProcessClient(specialists)), *specialists]
+    settings = settings or get_settings()
+    specialists = build_specialists(settings)
+    return [build_orchestrator(InProcessClient(specialists), settings=settings), *specialists]

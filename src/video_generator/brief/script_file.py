@@ -257,14 +257,14 @@ def brief_text(brief: str, source: ScriptSource, fallback_topic: str | None = No
     return (f"Topic: {topic}. {brief}" if brief else f"Topic: {topic}.")[:MAX_REQUEST_TEXT]
 
 
-def script_seconds(source: ScriptSource, brief: Brief) -> float:
-    """How long a creator's script runs spoken at the brief's pace, pauses included (the
-    pacing rules of core.pacing, docs/templates.md)."""
+def script_seconds(source: ScriptSource, brief: Brief, base_wpm: float) -> float:
+    """How long a creator's script runs spoken at the brief's pace (from `base_wpm`, the
+    settings' words per minute), pauses included (the pacing rules of core.pacing,
+    docs/templates.md)."""
     # Imported on use: the engines package (its LLM client) is heavy, and the CLI reads a
     # script before any agent is needed.
     from video_generator.engines.english import word_count
-    from video_generator.settings import get_settings
 
-    wpm = words_per_minute(brief.tone, brief.style, get_settings().words_per_minute)
+    wpm = words_per_minute(brief.tone, brief.style, base_wpm)
     words = sum(word_count(s.narration) for s in source.segments)
     return max(1.0, float(round(spoken_seconds(words, wpm))))

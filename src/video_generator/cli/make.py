@@ -453,13 +453,12 @@ def _check_render_flags(args: argparse.Namespace) -> None:
     if keyframes:
         from video_generator.render.fal import FalError
         from video_generator.render.fal.models import get_image_model
-        from video_generator.settings import Settings
 
         try:
             get_image_model(args.keyframes)
         except FalError as exc:
             raise UserError(f"--keyframes: {exc}") from None
-        if not args.dry_run and args.remote is None and Settings().fal_key is None:
+        if not args.dry_run and args.remote is None and get_settings().fal_key is None:
             raise UserError(
                 "--keyframes needs FAL_KEY: create a key at https://fal.ai/dashboard/keys and "
                 "`export FAL_KEY=<key>`, or use --keyframes none"
@@ -467,13 +466,11 @@ def _check_render_flags(args: argparse.Namespace) -> None:
     if not args.model:
         return
     from video_generator.render.fal import FalAuthError, get_model
-    from video_generator.settings import Settings
 
     with _fal_errors():
         get_model(args.model)
-        # Read now, not from the cached settings: the key may have been exported since. A
-        # remote orchestrator reads its own key, where it runs.
-        if not args.dry_run and args.remote is None and Settings().fal_key is None:
+        # A remote orchestrator reads its own key, where it runs.
+        if not args.dry_run and args.remote is None and get_settings().fal_key is None:
             raise FalAuthError(
                 "FAL_KEY is not set: create a key at https://fal.ai/dashboard/keys and "
                 "`export FAL_KEY=<key>`, or use --dry-run to see the cost estimate without one"

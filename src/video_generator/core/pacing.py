@@ -31,6 +31,7 @@ MIN_SHOT_MS = 1000  # no timed shot is shorter
 # The script plans shots 20% above that floor, so stretching speech never pushes one under it.
 PLANNED_MIN_SHOT_S = 1.2 * MIN_SHOT_MS / 1000
 HOOK_SHARE = 0.3  # at most this part of the word budget goes to the hook
+BASE_WPM = 150.0  # the default of VG_WORDS_PER_MINUTE: tones without a rate of their own
 MIN_WPM = 130.0
 WPM_BY_TONE: dict[Tone, float] = {
     Tone.ENERGETIC: 175,
@@ -51,7 +52,7 @@ def shot_id(segment_id: str, n: int) -> str:
     return f"{segment_id}-sh{n}"
 
 
-def words_per_minute(tone: Tone | str, style: Style | str, base: float = 150.0) -> float:
+def words_per_minute(tone: Tone | str, style: Style | str, base: float = BASE_WPM) -> float:
     """Speech rate for a tone and style (see the module docstring for the table's source)."""
     wpm = WPM_BY_TONE.get(Tone(tone), base)
     wpm -= TECHNICAL_STYLE_SLOWDOWN.get(Style(style), 0.0)

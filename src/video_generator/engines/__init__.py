@@ -16,15 +16,12 @@ from video_generator.engines.base import (
 )
 from video_generator.engines.llm import ChatClient, LLMEngine, SessionFactory, resolve_llm
 from video_generator.engines.template import TemplateEngine
-from video_generator.settings import Settings, get_settings
+from video_generator.settings import Settings
 
 
-def make_engine(
-    settings: Settings | None = None, *, session_factory: SessionFactory | None = None
-) -> TextEngine:
+def make_engine(settings: Settings, *, session_factory: SessionFactory | None = None) -> TextEngine:
     """The engine VG_ENGINE names: auto (default: an LLM when one is configured or a local
     Ollama answers, else offline), llm, or offline."""
-    settings = settings or get_settings()
     target = resolve_llm(settings)
     if target is None:
         return TemplateEngine()

@@ -37,7 +37,7 @@ from video_generator.mcp_server.models import (
     package_uri,
 )
 from video_generator.request import RenderRequest, VideoRequest
-from video_generator.settings import Settings, get_settings, render_root
+from video_generator.settings import get_settings, render_root
 
 log = get_logger("vidgen.mcp")
 
@@ -373,7 +373,7 @@ class VidgenTools(Agent):
         task = f"mcp-render-{uuid.uuid4().hex}"  # its own work folder, even for one package
         work = workspace.folder_for(task)
         try:
-            rendered = await render_video(package, options, work, progress)
+            rendered = await render_video(package, options, work, progress, settings=settings)
         finally:
             workspace.release(task)
         package.render = rendered
@@ -498,8 +498,7 @@ def _check_fal_key(model: str | None, *, remote: bool) -> None:
         return
     from video_generator.render.fal import FalAuthError
 
-    # Read now, not from the cached settings: the key may have been exported since.
-    if Settings().fal_key is None:
+    if get_settings().fal_key is None:
         raise FalAuthError(
             "FAL_KEY is not set where the MCP server runs: create a key at "
             "https://fal.ai/dashboard/keys and set FAL_KEY in the server's environment, or call "

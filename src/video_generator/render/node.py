@@ -10,13 +10,16 @@ from pathlib import Path
 
 import orjson
 import structlog
+from pydantic import SecretStr
 
 from a2a_mcp.agent import Progress, no_progress
 from a2a_mcp.errors import InvalidInputError
 from video_generator.core.models import RenderedClips, RenderedPlatform, RenderSummary, VideoPackage
 from video_generator.render.options import RenderOptions
 from video_generator.render.report import RenderReport
+from video_generator.render.services import RenderServices
 from video_generator.request import RenderRequest
+from video_generator.settings import Settings
 
 log = structlog.get_logger(component="render_node")
 
@@ -147,9 +150,11 @@ def _over_budget(message: str) -> InvalidInputError:
     )
 
 
-def check_clips_budget(pkg: VideoPackage, request: RenderRequest, platforms: list[str]) -> None:
-    """The clips' and keyframes' estimate against budget_usd, and the key, before anything is
-    drawn or sent."""
+def check_clips_budget(
+    pkg: VideoPackage, request: RenderRequest, platforms: list[str], fal_key: SecretStr | None
+) -> None:
+    """The clips' and keyframes' estimate against budget_usd, and the key (FAL_KEY), before
+    anything is drawn or sent."""
     keyframes_usd = estimate_keyframes_usd(pkg, request, platforms)
     if request.model is None:
         if keyframes_usd and request.budget_usd is not None and keyframes_usd > request.budget_usd:
@@ -158,7 +163,7 @@ def check_clips_budget(pkg: VideoPackage, request: RenderRequest, platforms: lis
                 f"${request.budget_usd:.2f}: raise --budget or use --keyframes none"
             )
         if keyframes_usd:
-            _need_fal_key()
+            _need_fal_key(fal_key)
         return
     from video_generator.render.fal import (
         BudgetExceededError,
@@ -180,27 +185,25 @@ def check_clips_budget(pkg: VideoPackage, request: RenderRequest, platforms: lis
         details = {**exc.details, "field": "render.budget_usd"}
         details["errors"] = [{"field": "render.budget_usd", "problem": message}]
         raise InvalidInputError(message, details=details) from None
-    _need_fal_key()
+    _need_fal_key(fal_key)
 
 
-def _need_fal_key() -> None:
+def _need_fal_key(fal_key: SecretStr | None) -> None:
     from video_generator.render.fal import FalAuthError
-    from video_generator.settings import Settings
 
-    # Read now, not from cached settings: the key may have been exported since start-up.
-    if Settings().fal_key is None:
+    if fal_key is None or not fal_key.get_secret_value():
         raise FalAuthError(
             "FAL_KEY is not set where the orchestrator runs: create a key at "
             "https://fal.ai/dashboard/keys and `export FAL_KEY=<key>` there"
         )
 
 
-def render_options(request: RenderRequest) -> RenderOptions:
-    """The request's creative choices, checked where the renderer runs (paths must exist)."""
+def render_options(request: RenderRequest, settings: Settings) -> RenderOptions:
+    """The request's creative choices, checked where the renderer runs (paths must exist, and
+    lie under VG_RENDER_MEDIA_ROOTS when set), with the services the settings give."""
     from video_generator.render.voices import VoiceNotFoundError, resolve_voice
-    from video_generator.settings import Settings
 
-    roots = [Path(p).resolve() for p in Settings().render_media_roots.split(":") if p.strip()]
+    roots = [Path(p).resolve() for p in settings.render_media_roots.split(":") if p.strip()]
     for field, value in (("render.music", request.music), ("render.media", request.media)):
         if value is None:
             continue
@@ -236,6 +239,7 @@ def render_options(request: RenderRequest) -> RenderOptions:
         stock=request.stock,
         fit=request.fit,
         keyframes=keyframe_model(request),
+        services=RenderServices.from_settings(settings),
     )
 
 
@@ -251,14 +255,17 @@ async def render_video(
     request: RenderRequest,
     folder: Path,
     progress: Progress = no_progress,
+    *,
+    settings: Settings,
 ) -> RenderSummary:
-    """The preview per platform (and, with a model, final.mp4 from AI clips) into `folder`."""
+    """The preview per platform (and, with a model, final.mp4 from AI clips) into `folder`;
+    keys and service endpoints from `settings`."""
     from video_generator.render import assemble, render_frames, render_package
 
     platforms = selected_platforms(pkg, request)
-    check_clips_budget(pkg, request, platforms)
+    check_clips_budget(pkg, request, platforms, settings.fal_key)
     folder = Path(folder)
-    options = replace(render_options(request), paid_dir=folder.parent / PAID_CLIPS)
+    options = replace(render_options(request, settings), paid_dir=folder.parent / PAID_CLIPS)
     preview_span = 0.5 if request.model else 1.0
     report = await render_package(
         pkg,
@@ -286,6 +293,7 @@ async def render_video(
             assemble=partial(assemble, options=options),
             budget_usd=request.budget_usd,
             on_progress=_scaled(progress, preview_span, 1 - preview_span, "fal: "),
+            client=options.services.fal_client(),
             platforms=platforms,
             paid_dir=folder.parent / PAID_CLIPS,
         )

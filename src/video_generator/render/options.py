@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from video_generator.render.services import RenderServices
 
 CAPTION_STYLES = ("pop", "karaoke", "boxed", "cues")
 DEFAULT_CAPTION_STYLE = "pop"
@@ -19,3 +21,5 @@ class RenderOptions:
     fit: str = "cover"  # "contain": media and stock shown whole, letterboxed over a blur
     keyframes: str | None = None  # a fal text-to-image model id (FLUX): AI keyframes
     paid_dir: Path | None = None  # where paid AI pictures are kept (default: out_dir/clips)
+    # The stock and fal endpoints and keys, from the settings (render_video); none by default.
+    services: RenderServices = field(default_factory=RenderServices)

@@ -23,13 +23,14 @@ import socket
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import orjson
 import structlog
 from prometheus_client import Counter, Gauge, Histogram
+from pydantic import SecretStr
 
 from a2a_mcp.agent import Progress
 from a2a_mcp.client.errors import error_from_payload
@@ -37,6 +38,7 @@ from a2a_mcp.errors import AgentError, CallTimeoutError, SkillFailedError
 from a2a_mcp.observability import REGISTRY
 from video_generator.core.models import RenderSummary, VideoPackage
 from video_generator.request import RenderRequest
+from video_generator.settings import Settings, render_root
 
 log = structlog.get_logger(component="render_queue")
 
@@ -75,11 +77,15 @@ class QueueSettings:
     pickup_timeout_s: float = 120.0
     # Out of a million broker calls, how many run maintenance (requeueing dead workers' jobs).
     maintenance_chance: int = 10_000
+    # The worker's side: the settings its renders run with (the shared render folder holding
+    # every job's task folder, keys, service endpoints). The orchestrator's side needs none.
+    render_settings: Settings | None = field(default=None, repr=False)
 
     @classmethod
-    def from_settings(cls, settings: Any) -> QueueSettings:
+    def from_settings(cls, settings: Settings) -> QueueSettings:
         return cls(
-            url=settings.render_queue,
+            render_settings=settings,
+            url=settings.render_queue or "",  # the worker may name its own (--queue)
             time_limit_s=settings.render_time_limit_s,
             retries=settings.render_retries,
             heartbeat_timeout_s=settings.render_heartbeat_timeout_s,
@@ -150,14 +156,16 @@ async def render_queued(
     *,
     task_id: str,
     settings: QueueSettings,
+    fal_key: SecretStr | None = None,
 ) -> RenderSummary:
-    """Enqueue the render of `pkg` into the task's folder and follow it to its end."""
+    """Enqueue the render of `pkg` into the task's folder and follow it to its end; `fal_key`
+    (the orchestrator's FAL_KEY) only to refuse at once a paid render without one."""
     from redis.asyncio import Redis
 
     from video_generator.render.node import check_clips_budget, selected_platforms
 
     # Bad options fail here at once, not after a trip through the queue.
-    check_clips_budget(pkg, request, selected_platforms(pkg, request))
+    check_clips_budget(pkg, request, selected_platforms(pkg, request), fal_key)
     package_json = pkg.model_dump(mode="json")
     request_json = request.model_dump(mode="json")
     job_id = uuid.uuid4().hex
@@ -321,9 +329,11 @@ async def run_job(job: dict[str, Any], settings: QueueSettings) -> str:
     from redis.asyncio import Redis
 
     from video_generator.render.node import render_video
-    from video_generator.settings import get_settings, render_root
 
-    folder = render_root(get_settings()) / job["folder"]
+    renders_with = settings.render_settings
+    if renders_with is None:
+        raise RuntimeError("a render worker needs QueueSettings.render_settings (from_settings)")
+    folder = render_root(renders_with) / job["folder"]
     folder.mkdir(parents=True, exist_ok=True)
     redis = Redis.from_url(settings.url, socket_timeout=30, socket_connect_timeout=5)
     stream = stream_key(job["job_id"])
@@ -353,7 +363,9 @@ async def run_job(job: dict[str, Any], settings: QueueSettings) -> str:
             await publish({"kind": "progress", "fraction": 0.0, "message": f"rendering on {me}"})
             pkg = VideoPackage.model_validate(job["package"])
             request = RenderRequest.model_validate(job["request"])
-            render = asyncio.create_task(render_video(pkg, request, folder, report))
+            render = asyncio.create_task(
+                render_video(pkg, request, folder, report, settings=renders_with)
+            )
             watcher = asyncio.create_task(_cancel_when_asked(redis, job["job_id"], render))
             try:
                 summary = await render

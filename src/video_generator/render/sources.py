@@ -132,10 +132,10 @@ async def _stock(
     records: dict[Key, ShotMedia],
     out_dir: Path,
     cache_dir: Path,
+    settings: StockSettings,
     fit: str = "cover",
 ) -> list[str]:
     """Stock clips for the shots still on their card; returns the warnings."""
-    settings = StockSettings.from_settings()
     if not settings.any_key:
         return []
     client = StockClient(settings, cache_dir)
@@ -185,7 +185,15 @@ async def choose_sources(
     if options.stock:
         cache = stock_cache or out_dir / ".stock-cache"
         warnings += await _stock(
-            shots, sizes, stills, sources, records, out_dir, cache, options.fit
+            shots,
+            sizes,
+            stills,
+            sources,
+            records,
+            out_dir,
+            cache,
+            options.services.stock,
+            options.fit,
         )
     if options.keyframes:
         await _keyframes(shots, stills, sources, records, out_dir, options)
@@ -214,7 +222,12 @@ async def _keyframes(
     if not wanted:
         return
     model = get_image_model(options.keyframes)
-    made = await make_keyframes(options.keyframes, wanted, options.paid_dir or out_dir / "clips")
+    made = await make_keyframes(
+        options.keyframes,
+        wanted,
+        options.paid_dir or out_dir / "clips",
+        client=options.services.fal_client(),
+    )
     for (shot_id, w, h), frame in made.items():
         fitted = out_dir / "frames" / f"{w}x{h}" / f"{shot_id}.keyframe.png"
         await asyncio.to_thread(fit_still, frame.path, w, h, fitted)

@@ -25,7 +25,7 @@ import hashlib
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 import orjson
@@ -35,6 +35,9 @@ from tenacity import AsyncRetrying, RetryCallState, retry_if_exception_type, sto
 from a2a_mcp.client.pool import HttpPool, get_pool
 from a2a_mcp.observability import REGISTRY, get_logger
 from video_generator.core.models import Shot, ShotMedia
+
+if TYPE_CHECKING:
+    from video_generator.settings import Settings
 
 log = get_logger("render.stock")
 
@@ -61,8 +64,10 @@ class StockUnavailable(Exception):
 
 @dataclass(frozen=True)
 class StockSettings:
-    pexels_key: str | None = None
-    pixabay_key: str | None = None
+    """Where the stock APIs are, their keys (never in a repr) and limits; no key: no search."""
+
+    pexels_key: str | None = field(default=None, repr=False)
+    pixabay_key: str | None = field(default=None, repr=False)
     pexels_url: str = "https://api.pexels.com/v1/videos"
     pixabay_url: str = "https://pixabay.com/api/videos/"
     timeout_s: float = 20.0
@@ -72,10 +77,7 @@ class StockSettings:
     per_page: int = 15
 
     @classmethod
-    def from_settings(cls) -> StockSettings:
-        from video_generator.settings import Settings
-
-        s = Settings()
+    def from_settings(cls, s: Settings) -> StockSettings:
         return cls(
             pexels_key=s.pexels_api_key.get_secret_value() if s.pexels_api_key else None,
             pixabay_key=s.pixabay_api_key.get_secret_value() if s.pixabay_api_key else None,

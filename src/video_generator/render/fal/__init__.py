@@ -3,9 +3,11 @@
 Public API (what the CLI and the renderer call):
 
     estimate_cost(pkg, model_id, platforms=None) -> CostEstimate
-    generate_clips(pkg, model_id, out_dir, *, budget_usd=None, max_concurrency=4,
+    generate_clips(pkg, model_id, out_dir, *, client, budget_usd=None, max_concurrency=4,
                    on_progress=None, frames=None) -> ClipsReport
-    render_with_clips(pkg, model_id, out_dir, *, render_frames, assemble, ...) -> FinalRender
+    render_with_clips(pkg, model_id, out_dir, *, client, render_frames, assemble, ...)
+        -> FinalRender
+    (client: a FalQueueClient with the key, e.g. RenderServices.from_settings(s).fal_client())
     MODELS, get_model(model_id), FalError and its kinds (errors.py)
 """
 

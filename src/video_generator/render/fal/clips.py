@@ -242,7 +242,7 @@ async def generate_clips(
     frames: Frames | None = None,
     platforms: list[str] | None = None,
     resolutions: Mapping[str, tuple[int, int]] | None = None,
-    client: FalQueueClient | None = None,
+    client: FalQueueClient,
     paid_dir: Path | None = None,
 ) -> ClipsReport:
     """Make every clip the package's cuts need with `model_id`, download and trim them.
@@ -263,7 +263,6 @@ async def generate_clips(
         raise _missing_frames_error(model, missing)
     estimate = estimate_plan(plan, model, pkg)
     check_budget(estimate, budget_usd, pkg)
-    client = client or FalQueueClient()
 
     folder = Path(out_dir) / CLIPS_DIR
     paid = Path(paid_dir) if paid_dir is not None else folder

@@ -52,7 +52,7 @@ async def render_with_clips(
     on_progress: Progress | None = None,
     platforms: list[str] | None = None,
     resolutions: Mapping[str, tuple[int, int]] | None = None,
-    client: FalQueueClient | None = None,
+    client: FalQueueClient,
     paid_dir: Path | None = None,
 ) -> FinalRender:
     """Budget check, frames (only when the model can start from an image), clips, assembly.

@@ -56,12 +56,11 @@ async def make_keyframes(
     wanted: list[tuple[Shot, int, int]],
     paid_dir: Path,
     *,
-    client: FalQueueClient | None = None,
+    client: FalQueueClient,
     max_concurrency: int = 4,
 ) -> dict[tuple[str, int, int], Keyframe]:
     """(shot id, width, height) -> its keyframe, made at that aspect (or found from before)."""
     model = get_image_model(model_id)
-    client = client or FalQueueClient()
     folder = Path(paid_dir) / "keyframes"
     folder.mkdir(parents=True, exist_ok=True)
     gate = asyncio.Semaphore(max(1, max_concurrency))

@@ -11,7 +11,7 @@ import asyncio
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 import orjson
@@ -43,6 +43,9 @@ from video_generator.render.fal.errors import (
     error_from_response,
 )
 
+if TYPE_CHECKING:
+    from video_generator.settings import Settings
+
 log = get_logger("fal.queue")
 
 
@@ -72,12 +75,8 @@ class FalSettings(BaseModel):
     breaker_cooldown_s: float = Field(default=30.0, ge=0)
 
     @classmethod
-    def from_settings(cls, settings: Any = None) -> FalSettings:
+    def from_settings(cls, settings: Settings) -> FalSettings:
         """From the one settings object (VG_FAL_* environment variables)."""
-        if settings is None:
-            from video_generator.settings import Settings
-
-            settings = Settings()
         return cls(
             queue_url=settings.fal_queue_url,
             rest_url=settings.fal_rest_url,
@@ -127,14 +126,9 @@ def shared_breaker(settings: FalSettings) -> CircuitBreaker:
     return _BREAKERS[key]
 
 
-def _key_from_env(key: SecretStr | str | None) -> str:
+def _required_key(key: SecretStr | str | None) -> str:
     if isinstance(key, SecretStr):
         key = key.get_secret_value()
-    if key is None:
-        from video_generator.settings import Settings
-
-        secret = Settings().fal_key  # FAL_KEY, read now (not a cached copy from start-up)
-        key = secret.get_secret_value() if secret is not None else None
     if not key:
         raise FalAuthError(
             f"FAL_KEY is not set: create a key at {KEYS_URL} and `export FAL_KEY=<key>`, "
@@ -162,8 +156,9 @@ def _parse_body(raw: bytes) -> Any:
 class FalQueueClient:
     """fal's queue REST API and storage upload, on the process's pooled aiohttp session.
 
-    The key comes from `key` or FAL_KEY; base URLs from `settings` (VG_FAL_*) or the
-    constructor arguments, so tests point them at a loopback stand-in.
+    The key (FAL_KEY, handed in: RenderServices.fal_client) is required; base URLs come from
+    `settings` (VG_FAL_*) or the constructor arguments, so tests point them at a loopback
+    stand-in.
     """
 
     def __init__(
@@ -177,7 +172,7 @@ class FalQueueClient:
         rest_url: str | None = None,
         cdn_url: str | None = None,
     ) -> None:
-        settings = settings or FalSettings.from_settings()
+        settings = settings or FalSettings()
         overrides = {
             name: value.rstrip("/")
             for name, value in (
@@ -188,7 +183,7 @@ class FalQueueClient:
             if value
         }
         self.settings = settings.model_copy(update=overrides) if overrides else settings
-        self._key = _key_from_env(key)
+        self._key = _required_key(key)
         self.pool = pool or get_pool()
         self.breaker = breaker or shared_breaker(self.settings)
         self._last_failure = ""
