@@ -9,14 +9,14 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator
 
-from video_generator.core.models import (
+from video_generator.core.limits import (
     MAX_ID,
     MAX_PLATFORMS,
     MAX_REQUEST_TEXT,
     MAX_TIMELINE_S,
     Model,
-    ScriptSource,
 )
+from video_generator.core.models import ScriptSource
 
 
 class RenderRequest(Model):

@@ -103,6 +103,19 @@ def test_core_imports_nothing_else_of_video_generator(path: Path) -> None:
     assert not upward, f"{_module_name(path)} (the core) imports upward: {upward}"
 
 
+@pytest.mark.parametrize("path", _sources(CORE), ids=lambda p: _module_name(p))
+def test_core_imports_only_at_the_top(path: Path) -> None:
+    """No import inside a function in the core: a circle there is seen, not hidden."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    top = {id(node) for node in tree.body if isinstance(node, ast.Import | ast.ImportFrom)}
+    hidden = [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import | ast.ImportFrom) and id(node) not in top
+    ]
+    assert not hidden, f"{_module_name(path)} imports inside a function at lines {hidden}"
+
+
 _BELOW_APP = [
     path
     for path in _sources(SRC / "video_generator")

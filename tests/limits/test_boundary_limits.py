@@ -14,7 +14,8 @@ from factories import make_brief, make_script
 from video_generator.agents.orchestrator import InvalidBriefError
 from video_generator.app.runtime import all_agents, build_orchestrator, build_specialists
 from video_generator.brief import BriefError, parse_brief
-from video_generator.core.models import MAX_SHOTS, MAX_VIDEO_S, Brief, Script, VideoPackage
+from video_generator.core.limits import MAX_SHOTS, MAX_VIDEO_S
+from video_generator.core.models import Brief, Script, VideoPackage
 from video_generator.core.platforms import PLATFORMS
 from video_generator.request import VideoRequest
 

@@ -12,9 +12,9 @@ import pytest
 import webvtt
 from markdown_it import MarkdownIt
 
+from video_generator.core.frame import Box, Resolution, SafeZone
 from video_generator.core.models import (
     BeatGrid,
-    Box,
     Brief,
     CameraMovement,
     CaptionCue,
@@ -25,9 +25,7 @@ from video_generator.core.models import (
     NodeTiming,
     PlatformCut,
     QualityReport,
-    Resolution,
     RunPlan,
-    SafeZone,
     Scene,
     Script,
     Segment,

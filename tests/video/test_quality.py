@@ -8,14 +8,8 @@ from typing import Any
 import pytest
 
 from factories import make_brief, make_long_script, make_package, make_script, make_segment
-from video_generator.core.models import (
-    Box,
-    CaptionCue,
-    Resolution,
-    SegmentType,
-    TimedSegment,
-    VideoPackage,
-)
+from video_generator.core.frame import Box, Resolution
+from video_generator.core.models import CaptionCue, SegmentType, TimedSegment, VideoPackage
 from video_generator.core.quality import check_package, check_package_model, describe_failures
 
 PACKAGE_GATES = {

@@ -26,6 +26,7 @@ from a2a.utils.constants import AGENT_CARD_WELL_KNOWN_PATH
 from a2a.utils.errors import A2AError, InvalidParamsError
 from google.protobuf.json_format import ParseError
 from pydantic import BaseModel
+from pydantic_core import to_jsonable_python
 from tenacity import RetryCallState
 
 from a2a_mcp.agent import Progress
@@ -204,7 +205,12 @@ class A2AClient:
         options: CallOptions | None,
     ) -> _Outcome:
         options = options or CallOptions()
-        payload = input.model_dump(mode="json") if isinstance(input, BaseModel) else dict(input)
+        # An input built in process may hold models (in-process nodes' outputs): JSON for the wire.
+        payload = (
+            input.model_dump(mode="json")
+            if isinstance(input, BaseModel)
+            else to_jsonable_python(dict(input))
+        )
         call = _Call(agent, skill, payload, options, on_progress)
         replicas = self.replicas(agent)
         self.health.start()

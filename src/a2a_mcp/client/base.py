@@ -19,7 +19,12 @@ class CallOptions(BaseModel):
 
 
 class AgentClient(Protocol):
-    """call(agent, skill, input, on_progress) -> the skill's output as JSON-ready data."""
+    """call(agent, skill, input, on_progress) -> the skill's output.
+
+    In process the output is the skill's own pydantic model, validated once when it was made;
+    over A2A it is the JSON-ready data the wire carried. A skill's input takes either (a model
+    inside a request is kept as it is, not validated again), so a workflow passes outputs on
+    to the next node untouched in both transports."""
 
     async def call(
         self,
@@ -28,6 +33,6 @@ class AgentClient(Protocol):
         input: BaseModel | Mapping[str, Any],
         on_progress: Progress | None = None,
         options: CallOptions | None = None,
-    ) -> dict[str, Any]: ...
+    ) -> BaseModel | dict[str, Any]: ...
 
     async def aclose(self) -> None: ...

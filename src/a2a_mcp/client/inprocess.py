@@ -18,7 +18,8 @@ if TYPE_CHECKING:  # the server package is only needed to serve
 
 
 class InProcessClient:
-    """Calls agents held in this process; outputs are dumped to JSON-ready data like over A2A.
+    """Calls agents held in this process; outputs come back as the skills' models (no JSON
+    round trip: the data was validated where it was made, and is passed on as it is).
 
     With a skill_wrapper, every call goes through it as a served call would (the A2A server
     takes the same hook), so a cache in front of the agents works alike in both transports."""
@@ -43,7 +44,7 @@ class InProcessClient:
         input: BaseModel | Mapping[str, Any],
         on_progress: Progress | None = None,
         options: CallOptions | None = None,
-    ) -> dict[str, Any]:
+    ) -> BaseModel:
         options = options or CallOptions()
         target = self._agent(agent)
         progress = on_progress or no_progress
@@ -63,7 +64,7 @@ class InProcessClient:
             raise CallTimeoutError(
                 f"{agent}.{skill} did not answer within {options.timeout_s} s"
             ) from None
-        return output.model_dump(mode="json")
+        return output
 
     async def aclose(self) -> None:
         """Let the wrapper release what it holds for this event loop (a cache's connections)."""

@@ -246,7 +246,7 @@ class Orchestrator(Agent):
             if result.failed_node in step_errors:
                 raise step_errors[result.failed_node]
             raise WorkflowFailedError(result.error or f"the run ended {result.status}")
-        package = PublishedPackage.model_validate(result.nodes["package"].output)
+        package = result.nodes["package"].output  # made by _assemble in this process
         rendered = result.nodes.get("render")
         if rendered is not None and isinstance(rendered.output, RenderSummary):
             package.render = rendered.output
@@ -258,7 +258,7 @@ class Orchestrator(Agent):
         self, step: str, inputs: dict[str, Any], progress: Progress, task_id: str
     ) -> Any:
         if step == "assemble_package":
-            return self._assemble(inputs).model_dump(mode="json")
+            return self._assemble(inputs)
         if step == "render_video":
             return await self._render(inputs, progress, task_id)
         raise WorkflowFailedError(f"unknown local step '{step}' in {self.spec.name}")
@@ -291,14 +291,16 @@ class Orchestrator(Agent):
         finally:
             self.workspace.release(task_id)
 
-    def _assemble(self, inputs: dict[str, Any]) -> VideoPackage:
+    def _assemble(self, inputs: dict[str, Any]) -> PublishedPackage:
+        # Outputs of in-process agents are models already (kept as they are); over A2A, the
+        # JSON they sent is validated here, once.
         brief = Brief.model_validate(inputs["brief"])
         script = Script.model_validate(inputs["script"])
         storyboard = Storyboard.model_validate(inputs["storyboard"])
         timing = TimingPlan.model_validate(inputs["timing"])
         cuts = [PlatformCut.model_validate(cut) for cut in inputs["cuts"].values()]
         quality = check_package(brief, script, storyboard, timing, cuts)
-        return VideoPackage(
+        return PublishedPackage(
             brief=brief,
             script=script,
             storyboard=storyboard,

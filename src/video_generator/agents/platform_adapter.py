@@ -9,8 +9,8 @@ from a2a_mcp.agent import Agent, Progress, skill
 from a2a_mcp.errors import AgentError, InvalidInputError
 from a2a_mcp.observability import get_logger
 from video_generator.core.captions import Lines, split_into_cues
+from video_generator.core.frame import Box
 from video_generator.core.models import (
-    Box,
     Brief,
     CutRequest,
     ExportSettings,

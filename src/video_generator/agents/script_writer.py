@@ -15,8 +15,8 @@ from typing import Any
 import structlog
 
 from a2a_mcp.agent import Agent, Progress, skill
+from video_generator.core.limits import MAX_SEGMENTS
 from video_generator.core.models import (
-    MAX_SEGMENTS,
     Brief,
     Hook,
     Script,

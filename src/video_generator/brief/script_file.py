@@ -12,13 +12,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from video_generator.core.models import (
-    MAX_REQUEST_TEXT,
-    Brief,
-    ScriptSource,
-    SegmentType,
-    SourceSegment,
-)
+from video_generator.core.limits import MAX_REQUEST_TEXT
+from video_generator.core.models import Brief, ScriptSource, SegmentType, SourceSegment
 from video_generator.core.pacing import spoken_seconds, words_per_minute
 
 MAX_SCRIPT_BYTES = 200_000  # a 60-minute script is ~50 KB; anything far larger is a mistake

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from video_generator.core.models import Resolution, SafeZone
+from video_generator.core.frame import Resolution, SafeZone
 
 # Public pages behind the length limits (as of 2025; platforms change them).
 YOUTUBE_LONG = "https://support.google.com/youtube/answer/71673"

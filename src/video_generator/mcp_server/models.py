@@ -10,7 +10,8 @@ from pydantic import Field, model_validator
 from a2a_mcp.cache.base import CacheStats
 from a2a_mcp.mcp import ResourceRef
 from a2a_mcp.mcp.resources import mime_type
-from video_generator.core.models import Brief, GateResult, Model, VideoPackage
+from video_generator.core.limits import Model
+from video_generator.core.models import Brief, GateResult, VideoPackage
 from video_generator.core.platforms import Platform
 from video_generator.render.fal.cost import CostEstimate
 from video_generator.request import RenderRequest
