@@ -77,3 +77,17 @@ def test_skill_request_shape() -> None:
     message = skill_request("echo", {"text": "hi"}, no_cache=True, context_id="ctx")
     assert message.context_id == "ctx" and message.role == 1
     assert dict(message.metadata) == {"skill": "echo", "no_cache": True}
+
+
+def test_a2a_inputs_holding_models_go_out_as_json() -> None:
+    """An input built in process (models, or a mapping of them, from in-process nodes) is JSON
+    on the wire; plain data is sent as it is."""
+    from a2a_mcp.client.a2a import _json_ready
+
+    event = EventSequence("t").make(EventKind.NODE_STARTED, node="script")
+    sent = _json_ready({"event": event, "cuts": {"tiktok": event}, "list": [event], "n": 1})
+    assert sent["event"]["kind"] == "node_started" and sent["cuts"]["tiktok"]["node"] == "script"
+    assert sent["list"][0]["seq"] == 0 and sent["n"] == 1
+    plain = {"brief": {"topic": "tea"}}
+    assert _json_ready(plain) == plain
+    assert _json_ready(event)["task_id"] == "t"

@@ -131,6 +131,28 @@ def _error_kind(error: BaseException) -> str:
     return "protocol"
 
 
+def _holds_model(value: Any) -> bool:
+    if isinstance(value, BaseModel):
+        return True
+    if isinstance(value, dict):
+        return any(isinstance(item, BaseModel) for item in value.values())
+    if isinstance(value, list | tuple):
+        return any(isinstance(item, BaseModel) for item in value)
+    return False
+
+
+def _json_ready(input: BaseModel | Mapping[str, Any]) -> dict[str, Any]:
+    """The call's input as JSON data for the wire. An input built in process may hold models
+    (in-process nodes' outputs, or a mapping of them); plain data is passed as it is, without
+    a walk over it (about 0.1 ms for a package-sized input)."""
+    if isinstance(input, BaseModel):
+        return input.model_dump(mode="json")
+    payload = dict(input)
+    if any(_holds_model(value) for value in payload.values()):
+        return dict(to_jsonable_python(payload))
+    return payload
+
+
 class A2AClient:
     """Implements AgentClient over A2A: streaming calls, replicas, breakers, safe retries."""
 
@@ -205,12 +227,7 @@ class A2AClient:
         options: CallOptions | None,
     ) -> _Outcome:
         options = options or CallOptions()
-        # An input built in process may hold models (in-process nodes' outputs): JSON for the wire.
-        payload = (
-            input.model_dump(mode="json")
-            if isinstance(input, BaseModel)
-            else to_jsonable_python(dict(input))
-        )
+        payload = _json_ready(input)
         call = _Call(agent, skill, payload, options, on_progress)
         replicas = self.replicas(agent)
         self.health.start()
