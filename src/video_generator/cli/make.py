@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 from a2a_mcp.events import ProgressEvent
-from video_generator.brief.script_file import split_sentences
 from video_generator.cli.common import UserError, add_command, quality_exit
 from video_generator.settings import get_settings
 
@@ -262,6 +261,7 @@ def cmd_make(args: argparse.Namespace) -> int:
 
 def _draft_note(package: Any, stream: Any) -> None:
     """Once per run: the text is an offline draft, and how to get real words."""
+    from video_generator.brief.script_file import split_sentences
     from video_generator.output.common import DRAFT_NOTE, draft_lines
 
     count = draft_lines(package.script)
