@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     from a2a_mcp.mcp.tools import ResourceRef
@@ -48,6 +48,20 @@ class McpResourceLinks(Protocol):
     """An output that names MCP resources (its files) as links in the tool result."""
 
     def mcp_resource_links(self) -> Sequence[ResourceRef]: ...
+
+
+@runtime_checkable
+class CacheContext(Protocol):
+    """An agent whose own options shape its outputs (a cache key holds them with the input)."""
+
+    def cache_context(self) -> Mapping[str, Any]: ...
+
+
+@runtime_checkable
+class MayCache(Protocol):
+    """An input that can say its result is not for a cache (neither read nor written)."""
+
+    def may_cache(self) -> bool: ...
 
 
 @runtime_checkable

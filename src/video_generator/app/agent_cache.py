@@ -36,6 +36,7 @@ from a2a_mcp.cache import (
 from a2a_mcp.errors import InvalidInputError
 from a2a_mcp.events import EventKind, ProgressEvent
 from a2a_mcp.observability import get_logger
+from a2a_mcp.offers import CacheContext, MayCache, TextArtifacts
 from video_generator.app.loop_local import LoopLocal
 from video_generator.settings import Settings
 
@@ -171,10 +172,9 @@ class VideoCache:
         doc: Any = input.model_dump(
             mode="json", exclude=set(CALL_SWITCHES & set(type(input).model_fields))
         )
-        context = getattr(agent, "cache_context", None)
-        if callable(context):
+        if isinstance(agent, CacheContext):
             # Options of the agent itself that shape the output (the orchestrator's mode).
-            doc = {"input": doc, "context": context()}
+            doc = {"input": doc, "context": agent.cache_context()}
         schemas = schema_fingerprint(skill.input_model, skill.output_model)
         return self.skills.make_key(
             agent.name,
@@ -264,8 +264,7 @@ class VideoCache:
             output = skill.output_model.model_validate(outcome.value)
         except ValidationError:
             return None
-        extra = getattr(output, "a2a_text_artifacts", None)
-        texts: dict[str, str] = extra() if callable(extra) else {}
+        texts = output.a2a_text_artifacts() if isinstance(output, TextArtifacts) else {}
         if key:
             self._texts[key] = texts
             while len(self._texts) > TEXTS_KEPT:
@@ -295,8 +294,7 @@ class VideoCache:
 def _may_cache(input: BaseModel) -> bool:
     """False when the input says its result is not for the cache (e.g. a package with rendered
     files): then the call neither answers from the cache nor writes to it."""
-    may_cache = getattr(input, "may_cache", None)
-    return not callable(may_cache) or bool(may_cache())
+    return not isinstance(input, MayCache) or input.may_cache()
 
 
 def _bypassed(input: BaseModel, call_meta: Mapping[str, Any]) -> bool:

@@ -85,6 +85,5 @@ def build_agent(
 
 async def close_agent(agent: Agent) -> None:
     """Release what a served agent holds (the orchestrator's client and its health checks)."""
-    client = getattr(agent, "client", None)
-    if client is not None:
-        await client.aclose()
+    if isinstance(agent, Orchestrator):
+        await agent.client.aclose()

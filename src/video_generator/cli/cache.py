@@ -311,6 +311,7 @@ class _TemplateRow(TypedDict):
 
 
 def cmd_templates(args: argparse.Namespace) -> int:
+    from a2a_mcp.offers import Closable
     from video_generator.app.runtime import use_template_store
     from video_generator.templates import get_templates
 
@@ -323,9 +324,8 @@ def cmd_templates(args: argparse.Namespace) -> int:
         try:
             return await templates.usage()
         finally:
-            close = getattr(templates.store, "aclose", None)
-            if close is not None:
-                await close()
+            if isinstance(templates.store, Closable):
+                await templates.store.aclose()
 
     usage = asyncio.run(read())
     rows: list[_TemplateRow] = []
@@ -372,6 +372,8 @@ def cmd_templates(args: argparse.Namespace) -> int:
 
 def _store_name(store: Any) -> str:
     from a2a_mcp.cache import redact_url
+    from video_generator.app.template_store import RedisUsageStore
 
-    url = getattr(store, "url", None)
-    return redact_url(url) if url else "this process's memory (set VG_CACHE_URL to Redis to share)"
+    if isinstance(store, RedisUsageStore):
+        return redact_url(store.url)
+    return "this process's memory (set VG_CACHE_URL to Redis to share)"
