@@ -122,6 +122,9 @@ class Settings(BaseSettings):
     rate_limit_rps: float | None = Field(default=None, gt=0)  # per client; None: no limit
     rate_limit_burst: int = Field(default=20, ge=1)
     max_body_bytes: int = Field(default=8 * 1024 * 1024, ge=1024)
+    # Push webhooks (A2A push configs) on loopback or private addresses: refused unless set,
+    # so a caller cannot aim a served agent at its own network (docs/security.md).
+    push_allow_private: bool = False
     # The A2A framework's own settings (docs/a2a.md): VG_HTTP_* the process's connection pool,
     # VG_A2A_* the A2A client; VG_A2A_ATTEMPTS is the client's retry.attempts.
     http: HttpPoolSettings = Field(default_factory=HttpPoolSettings)

@@ -58,7 +58,7 @@ async def test_a_webhook_gets_every_event_in_order_despite_failures(start: Any) 
     server = await start(SleepAgent())
     server_push = server.state.push
     server_push.settings = PushSettings(
-        attempts=4, timeout_s=5, initial_wait_s=0.01, max_wait_s=0.05
+        attempts=4, timeout_s=5, initial_wait_s=0.01, max_wait_s=0.05, allow_private_urls=True
     )
     async with Webhook(fail_first=2) as hook, aiohttp.ClientSession() as session:
         params = {
@@ -95,7 +95,9 @@ async def test_a_webhook_gets_every_event_in_order_despite_failures(start: Any) 
 
 async def test_a_dead_webhook_costs_the_task_nothing(start: Any) -> None:
     server = await start(SleepAgent())
-    server.state.push.settings = PushSettings(attempts=2, timeout_s=1, initial_wait_s=0.01)
+    server.state.push.settings = PushSettings(
+        attempts=2, timeout_s=1, initial_wait_s=0.01, allow_private_urls=True
+    )
     async with aiohttp.ClientSession() as session:
         params = {
             "message": {
@@ -110,3 +112,81 @@ async def test_a_dead_webhook_costs_the_task_nothing(start: Any) -> None:
         async with session.post(server.url, json=body, headers=V1) as response:
             answer = await response.json()
     assert answer["result"]["task"]["status"]["state"] == "TASK_STATE_COMPLETED"
+
+
+def _send_with_webhook(url: str, seconds: float = 0) -> dict[str, Any]:
+    params = {
+        "message": {
+            "messageId": str(uuid.uuid4()),
+            "role": "ROLE_USER",
+            "parts": [{"data": {"seconds": seconds}, "mediaType": "application/json"}],
+        },
+        "configuration": {
+            "returnImmediately": True,
+            "taskPushNotificationConfig": {"url": url, "token": "t"},
+        },
+    }
+    return {"jsonrpc": "2.0", "id": "1", "method": "SendMessage", "params": params}
+
+
+async def test_a_webhook_on_the_servers_own_network_is_refused_by_default(start: Any) -> None:
+    server = await start(SleepAgent())
+    async with Webhook() as hook, aiohttp.ClientSession() as session:
+        for url in (hook.url, "http://169.254.169.254/latest/meta-data/", "ftp://example.com/x"):
+            async with session.post(server.url, json=_send_with_webhook(url), headers=V1) as r:
+                answer = await r.json()
+            assert "result" not in answer, url
+            assert answer["error"]["code"] == -32602, answer  # invalid params
+            assert "push URL" in answer["error"]["message"]
+    assert hook.calls == 0
+
+
+async def test_a_webhook_refused_at_delivery_is_never_called(start: Any) -> None:
+    """Allowed when the config was set, refused when it is sent (as after a DNS change)."""
+    from a2a_mcp.server.push import PUSHES
+
+    server = await start(SleepAgent())
+    push = server.state.push
+    push.settings = PushSettings(attempts=1, allow_private_urls=True)
+    before = PUSHES.labels("sleeper", "refused")._value.get()
+    async with Webhook() as hook, aiohttp.ClientSession() as session:
+        request = _send_with_webhook(hook.url, seconds=0.3)
+        async with session.post(server.url, json=request, headers=V1) as response:
+            assert "result" in await response.json()
+        push.settings = PushSettings(attempts=1)  # the next screen refuses loopback
+        for _ in range(100):
+            if PUSHES.labels("sleeper", "refused")._value.get() > before:
+                break
+            await asyncio.sleep(0.02)
+    assert PUSHES.labels("sleeper", "refused")._value.get() > before
+    assert hook.calls <= 1  # at most the event sent before the change
+
+
+async def test_push_urls_are_screened_by_address() -> None:
+    from a2a_mcp.server.push_urls import push_url_problem
+
+    for url in (
+        "http://127.0.0.1:8080/hook",
+        "http://localhost/hook",
+        "http://10.1.2.3/hook",
+        "http://[::ffff:127.0.0.1]/hook",
+        "https://[::1]/x",
+    ):
+        problem = await push_url_problem(url, allow_private=False)
+        assert problem is not None and "loopback or private" in problem, url
+        assert await push_url_problem(url, allow_private=True) is None, url
+    for url in (
+        "http://169.254.169.254/",
+        "http://[fe80::1]/",
+        "http://0.0.0.0/",
+        "http://224.0.0.1/",
+    ):
+        assert await push_url_problem(url, allow_private=True) is not None, url
+    assert await push_url_problem("http://93.184.215.14/hook", allow_private=False) is None
+    # A name is refused without saying what it resolves to.
+    named = await push_url_problem("http://localhost:9/x", allow_private=False) or ""
+    assert "localhost" in named and "127.0.0.1" not in named and "::1" not in named
+    assert "http://" in (await push_url_problem("file:///etc/passwd", allow_private=True) or "")
+    assert "does not resolve" in (
+        await push_url_problem("http://no-such-host.invalid/x", allow_private=True) or ""
+    )

@@ -191,6 +191,7 @@ def build_app(
     store = task_store if task_store is not None else BoundedTaskStore(max_finished_tasks)
     configs = _push_configs(store)
     sender = WebhookSender(configs, agent=agent.name, settings=push)
+    configs.screen = sender.screen  # read at each call: settings may be swapped while serving
     if isinstance(store, DurableTaskStore):
         # A task a restart failed is news for its webhook too.
         store.on_recovered = _notify_recovered(sender, configs)

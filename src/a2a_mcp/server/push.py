@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +19,7 @@ import orjson
 from a2a.server.tasks import PushNotificationConfigStore, PushNotificationSender
 from a2a.server.tasks.push_notification_sender import PushNotificationEvent
 from a2a.types import Task, TaskPushNotificationConfig, TaskStatusUpdateEvent
+from a2a.utils.errors import InvalidParamsError
 from a2a.utils.proto_utils import to_stream_response
 from google.protobuf.json_format import MessageToDict
 from prometheus_client import Counter
@@ -25,13 +27,15 @@ from yarl import URL
 
 from a2a_mcp.observability import REGISTRY, get_logger
 from a2a_mcp.resilience import RetryPolicy, retrying
+from a2a_mcp.server.push_urls import push_url_problem
 from a2a_mcp.server.store import FINISHED_STATES
 
 log = get_logger("a2a_mcp.server.push")
 
 PUSHES = Counter(
     "a2a_server_push_notifications",
-    "Push notifications by outcome (sent, failed: given up after retries or refused).",
+    "Push notifications by outcome (sent; failed: given up after retries or refused by the "
+    "webhook; refused: a URL the server does not call, push_urls).",
     ["agent", "outcome"],
     registry=REGISTRY,
 )
@@ -47,15 +51,21 @@ class LocalPushConfigs(PushNotificationConfigStore):
     this process, so sending asks the store only about those: a database query for each event
     of every task cost the orchestrator more than its own work per brief.
 
-    A config created through another replica for a task running here is not seen."""
+    A config created through another replica for a task running here is not seen. A URL that
+    `screen` finds a problem with is refused with that problem (invalid params)."""
 
     def __init__(self, inner: PushNotificationConfigStore) -> None:
         self.inner = inner
         self.tasks: set[str] = set()
+        self.screen: Callable[[str], Awaitable[str | None]] | None = None
 
     async def set_info(
         self, task_id: str, notification_config: TaskPushNotificationConfig, context: Any
     ) -> TaskPushNotificationConfig | None:
+        if self.screen is not None:
+            problem = await self.screen(notification_config.url)
+            if problem is not None:
+                raise InvalidParamsError(message=problem)
         self.tasks.add(task_id)
         return await self.inner.set_info(task_id, notification_config, context)
 
@@ -83,6 +93,8 @@ class PushSettings:
     timeout_s: float = 10.0
     initial_wait_s: float = 0.5
     max_wait_s: float = 30.0
+    # Loopback and private webhook addresses (push_urls): off for a server others can reach.
+    allow_private_urls: bool = False
 
 
 def _final(event: PushNotificationEvent) -> bool:
@@ -145,8 +157,19 @@ class WebhookSender(PushNotificationSender):
             if isinstance(self.config_store, LocalPushConfigs):
                 self.config_store.tasks.discard(task_id)
 
+    async def screen(self, url: str) -> str | None:
+        """Why this server will not call `url` (a2a_mcp.server.push_urls), or None."""
+        return await push_url_problem(url, allow_private=self.settings.allow_private_urls)
+
     async def _deliver(self, task_id: str, config: TaskPushNotificationConfig, body: bytes) -> None:
         from a2a_mcp.client import get_pool
+
+        # Again at delivery: the host's DNS may point elsewhere since the config was set.
+        problem = await self.screen(config.url)
+        if problem is not None:
+            PUSHES.labels(self.agent, "refused").inc()
+            log.warning("push notification refused", task_id=task_id, problem=problem)
+            return
 
         headers = {"Content-Type": "application/json"}
         if config.token:

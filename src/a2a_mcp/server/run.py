@@ -18,6 +18,7 @@ from a2a_mcp.observability import get_logger
 from a2a_mcp.server.app import ServerState, build_app
 from a2a_mcp.server.executor import SkillWrapper
 from a2a_mcp.server.guard import DEFAULT_MAX_BODY_BYTES, RateLimit
+from a2a_mcp.server.push import PushSettings
 from a2a_mcp.server.task_db import TaskRetention, open_task_store
 
 log = get_logger("a2a_mcp.server")
@@ -102,15 +103,18 @@ class AgentServer:
         api_keys: Sequence[str] = (),
         rate_limit: RateLimit | None = None,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        push: PushSettings | None = None,
     ) -> None:
         """`task_db`: a database URL (or SQLite file path) for the tasks, None keeps them in
-        memory; this process's instance id there is its host name and public URL."""
+        memory; this process's instance id there is its host name and public URL. `push`:
+        webhook delivery limits and which URLs may be called (push_urls)."""
         self.agent = agent
         self.task_db = task_db
         self.task_retention = task_retention
         self.api_keys = tuple(api_keys)
         self.rate_limit = rate_limit
         self.max_body_bytes = max_body_bytes
+        self.push = push
         self.host = host
         self.port = agent.default_port if port is None else port
         self.public_url = public_url
@@ -166,6 +170,7 @@ class AgentServer:
             api_keys=self.api_keys,
             rate_limit=self.rate_limit,
             max_body_bytes=self.max_body_bytes,
+            push=self.push,
         )
         config = uvicorn.Config(
             app,

@@ -77,6 +77,7 @@ async def _serve(agent: Any, args: argparse.Namespace) -> None:
     from a2a_mcp.client import close_pool
     from a2a_mcp.serve import AgentServer
     from a2a_mcp.server.guard import RateLimit
+    from a2a_mcp.server.push import PushSettings
     from a2a_mcp.server.task_db import TaskDbError, TaskRetention
     from video_generator.app.mesh import close_agent
     from video_generator.app.runtime import video_cache
@@ -99,6 +100,7 @@ async def _serve(agent: Any, args: argparse.Namespace) -> None:
         api_keys=server_api_keys(settings),
         rate_limit=RateLimit(rate, settings.rate_limit_burst) if rate else None,
         max_body_bytes=settings.max_body_bytes,
+        push=PushSettings(allow_private_urls=settings.push_allow_private),
     )
     try:
         try:
