@@ -20,14 +20,10 @@ import statistics
 import sys
 import time
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 from typing import Any
 
 import orjson
 from redis.asyncio import Redis
-
-# The private redis-server the tests use (tests/support/redis_server.py).
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "support"))
 
 from a2a_mcp.cache import SkillCache, decode, encode, open_cache
 from a2a_mcp.observability import configure_logging

@@ -17,15 +17,11 @@ import argparse
 import asyncio
 import json
 import socket
-import sys
 import time
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import aiohttp
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "support"))
 
 from a2a_mcp.agent import no_progress
 from a2a_mcp.observability import configure_logging

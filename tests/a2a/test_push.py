@@ -141,24 +141,30 @@ async def test_a_webhook_on_the_servers_own_network_is_refused_by_default(start:
     assert hook.calls == 0
 
 
+def refused() -> float:
+    """Deliveries the sleeper agent's server refused (its push metric)."""
+    from a2a_mcp.observability import REGISTRY
+
+    labels = {"agent": "sleeper", "outcome": "refused"}
+    return REGISTRY.get_sample_value("a2a_server_push_notifications_total", labels) or 0.0
+
+
 async def test_a_webhook_refused_at_delivery_is_never_called(start: Any) -> None:
     """Allowed when the config was set, refused when it is sent (as after a DNS change)."""
-    from a2a_mcp.server.push import PUSHES
-
     server = await start(SleepAgent())
     push = server.state.push
     push.settings = PushSettings(attempts=1, allow_private_urls=True)
-    before = PUSHES.labels("sleeper", "refused")._value.get()
+    before = refused()
     async with Webhook() as hook, aiohttp.ClientSession() as session:
         request = _send_with_webhook(hook.url, seconds=0.3)
         async with session.post(server.url, json=request, headers=V1) as response:
             assert "result" in await response.json()
         push.settings = PushSettings(attempts=1)  # the next screen refuses loopback
         for _ in range(100):
-            if PUSHES.labels("sleeper", "refused")._value.get() > before:
+            if refused() > before:
                 break
             await asyncio.sleep(0.02)
-    assert PUSHES.labels("sleeper", "refused")._value.get() > before
+    assert refused() > before
     assert hook.calls <= 1  # at most the event sent before the change
 
 

@@ -279,13 +279,7 @@ class Orchestrator(Agent):
 
                 settings = QueueSettings.from_settings(self.settings)
                 return await render_queued(
-                    package,
-                    request,
-                    folder,
-                    progress,
-                    task_id=task_id,
-                    settings=settings,
-                    fal_key=self.settings.fal_key,
+                    package, request, folder, progress, task_id=task_id, settings=settings
                 )
             return await render_video(package, request, folder, progress, settings=self.settings)
         finally:

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from video_generator.brief.script_file import ScriptFileError
+from video_generator.brief.script_file import ScriptFileError, _heading_type
 from video_generator.core.models import (
     Script,
     ScriptSource,
@@ -88,8 +88,6 @@ def parse_script_md(text: str) -> ScriptMd:
 
 
 def _type_of(label: str) -> SegmentType | None:
-    from video_generator.brief.script_file import _heading_type
-
     try:
         return SegmentType(label.lower())
     except ValueError:

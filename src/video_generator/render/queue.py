@@ -30,7 +30,6 @@ from typing import Any
 import orjson
 import structlog
 from prometheus_client import Counter, Gauge, Histogram
-from pydantic import SecretStr
 
 from a2a_mcp.agent import Progress
 from a2a_mcp.client.errors import error_from_payload
@@ -77,8 +76,9 @@ class QueueSettings:
     pickup_timeout_s: float = 120.0
     # Out of a million broker calls, how many run maintenance (requeueing dead workers' jobs).
     maintenance_chance: int = 10_000
-    # The worker's side: the settings its renders run with (the shared render folder holding
-    # every job's task folder, keys, service endpoints). The orchestrator's side needs none.
+    # The process's settings (from_settings): a worker renders with them (the shared render
+    # folder holding every job's task folder, keys, service endpoints); the orchestrator checks
+    # its FAL_KEY with them before it enqueues a paid render. None: no key, no worker side.
     render_settings: Settings | None = field(default=None, repr=False)
 
     @classmethod
@@ -156,15 +156,14 @@ async def render_queued(
     *,
     task_id: str,
     settings: QueueSettings,
-    fal_key: SecretStr | None = None,
 ) -> RenderSummary:
-    """Enqueue the render of `pkg` into the task's folder and follow it to its end; `fal_key`
-    (the orchestrator's FAL_KEY) only to refuse at once a paid render without one."""
+    """Enqueue the render of `pkg` into the task's folder and follow it to its end."""
     from redis.asyncio import Redis
 
     from video_generator.render.node import check_clips_budget, selected_platforms
 
     # Bad options fail here at once, not after a trip through the queue.
+    fal_key = settings.render_settings.fal_key if settings.render_settings else None
     check_clips_budget(pkg, request, selected_platforms(pkg, request), fal_key)
     package_json = pkg.model_dump(mode="json")
     request_json = request.model_dump(mode="json")
